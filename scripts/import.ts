@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../src/config.ts';
+import { createContainer } from '../src/container.ts';
+import type { Paper } from '../src/domain/paper.ts';
+import { countPaperLines, readPaperFile } from '../src/importing/paper-file.ts';
+import { createLogger } from '../src/logger.ts';
+
+const USAGE = 'usage: npm run import -- <file.jsonl|file.jsonl.gz> [--batch-size 64]';
+const MAX_REPORTED_REJECTIONS = 50;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { 'batch-size': { type: 'string', default: '64' }, help: { type: 'boolean', default: false } },
+});
+const file = positionals[0];
+const batchSize = Number(values['batch-size']);
+if (values.help || !file || !Number.isInteger(batchSize) || batchSize < 1) {
+  console.error(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+const config = loadConfig();
+const container = createContainer(config, createLogger('warn', 'peerscout-import'));
+const totals = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+const started = Date.now();
+const total = await countPaperLines(file);
+const bars = new cliProgress.MultiBar(
+  {
+    format:
+      'import [{bar}] {percentage}% | {value}/{total} lines | {rate} papers/s | ETA {eta_formatted} | ' +
+      'new {created} · updated {updated} · skipped {unchanged} · rejected {rejected}',
+    etaBuffer: 500,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  },
+  cliProgress.Presets.shades_classic,
+);
+const bar = bars.create(total, 0, { rate: '0.0', ...totals });
+
+/** Rejections go above the bar on a terminal, and straight to stderr when output is piped. */
+const report = (message: string) =>
+  process.stderr.isTTY ? bars.log(`${message}\n`) : console.error(message);
+
+let processed = 0;
+const flush = async (batch: Paper[]) => {
+  if (batch.length === 0) return;
+  for (const result of await container.services.papers.store(batch)) totals[result.status] += 1;
+};
+try {
+  let batch: Paper[] = [];
+  for await (const line of readPaperFile(file)) {
+    processed += 1;
+    if (line.ok) {
+      batch.push(line.paper);
+    } else {
+      totals.rejected += 1;
+      if (totals.rejected <= MAX_REPORTED_REJECTIONS)
+        report(`line ${line.lineNumber}: rejected: ${line.reason}`);
+    }
+    if (batch.length >= batchSize) {
+      await flush(batch);
+      batch = [];
+      const seconds = (Date.now() - started) / 1000;
+      bar.update(processed, {
+        rate: ((totals.created + totals.updated + totals.unchanged) / seconds).toFixed(1),
+        ...totals,
+      });
+    }
+  }
+  await flush(batch);
+  bar.update(processed, totals);
+} finally {
+  bars.stop();
+  await container.close();
+}
+const seconds = (Date.now() - started) / 1000;
+if (totals.rejected > MAX_REPORTED_REJECTIONS) {
+  console.error(`(${totals.rejected - MAX_REPORTED_REJECTIONS} more rejected lines not shown)`);
+}
+console.log(
+  `imported ${totals.created} new and ${totals.updated} updated papers, skipped ${totals.unchanged} unchanged, ` +
+    `rejected ${totals.rejected} lines, in ${seconds.toFixed(1)}s ` +
+    `(${((totals.created + totals.updated) / Math.max(seconds, 0.001)).toFixed(1)} papers/s embedded and stored)`,
+);

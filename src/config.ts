@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+    .default('peerscout'),
+  DATA_DIR: z.string().default('data'),
+  EMBEDDING_CACHE_DIR: z.string().optional(),
+  MODEL_DIR: z.string().default('models'),
+  MODEL_NAME: z.string().default('all-MiniLM-L6-v2'),
+  EMBEDDING_QUANTIZED: booleanFromEnv.default(true),
+  EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(1),
+  MAX_PAPERS_PER_REQUEST: z.coerce.number().int().min(1).max(10_000).default(256),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
+  HNSW_M: z.coerce.number().int().min(4).max(64).default(16),
+  HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(16).max(1000).default(200),
+  HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(2000).default(128),
+  CHANGE_STREAM_MAX_LEN: z.coerce.number().int().min(1000).default(1_000_000),
+  INDEX_SAVE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  SEED_ON_START: booleanFromEnv.default(true),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: string;
+  redisUrl: string;
+  keyPrefix: string;
+  dataDir: string;
+  embeddingCacheDir: string;
+  model: { dir: string; name: string; quantized: boolean; batchSize: number };
+  limits: { maxPapersPerRequest: number; bodyLimitBytes: number };
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  changeStreamMaxLen: number;
+  indexSaveIntervalMs: number;
+  seedOnStart: boolean;
+};
+
+/** Parses the environment once; the only place that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.KEY_PREFIX,
+    dataDir: path.resolve(e.DATA_DIR),
+    embeddingCacheDir: path.resolve(e.EMBEDDING_CACHE_DIR ?? path.join(e.DATA_DIR, 'embedding-cache')),
+    model: {
+      dir: path.resolve(e.MODEL_DIR),
+      name: e.MODEL_NAME,
+      quantized: e.EMBEDDING_QUANTIZED,
+      batchSize: e.EMBEDDING_BATCH_SIZE,
+    },
+    limits: { maxPapersPerRequest: e.MAX_PAPERS_PER_REQUEST, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
+    changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,
+    indexSaveIntervalMs: e.INDEX_SAVE_INTERVAL_MS,
+    seedOnStart: e.SEED_ON_START,
+  };
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { CachedEmbedder } from './embedding/cached-embedder.ts';
+import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
+import type { Logger } from './logger.ts';
+import { PapersService } from './services/papers-service.ts';
+import { ResearchersService } from './services/researchers-service.ts';
+import { createKeys } from './storage/keys.ts';
+import { PaperRepository } from './storage/paper-repository.ts';
+import { createRedis } from './storage/redis.ts';
+import { ResearcherRepository } from './storage/researcher-repository.ts';
+import { PaperIndex } from './vector/paper-index.ts';
+
+/** How often a process holding an index looks for papers written by other processes. */
+const INDEX_POLL_MS = 500;
+
+/** Builds the object graph once: Redis, repositories, embedder, index and services. */
+export function createContainer(config: Config, logger: Logger) {
+  const redis = createRedis(config.redisUrl, { name: 'peerscout' });
+  const keys = createKeys(config.keyPrefix);
+  const transformers = new TransformersEmbedder({
+    modelsDir: config.model.dir,
+    modelName: config.model.name,
+    quantized: config.model.quantized,
+    batchSize: config.model.batchSize,
+  });
+  const embedder = new CachedEmbedder(transformers, config.embeddingCacheDir);
+  const repositories = {
+    papers: new PaperRepository(redis, keys, config.changeStreamMaxLen),
+    researchers: new ResearcherRepository(redis, keys),
+  };
+  const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
+    dir: path.join(config.dataDir, 'index', config.keyPrefix, 'papers'),
+    modelVersion: embedder.modelVersion,
+    dimension: embedder.dimension,
+    logger,
+  });
+  const services = {
+    papers: new PapersService({
+      papers: repositories.papers,
+      embedder,
+      index: paperIndex,
+      maxPapersPerRequest: config.limits.maxPapersPerRequest,
+    }),
+    researchers: new ResearchersService(repositories),
+  };
+  let modelLoaded = false;
+
+  return {
+    config,
+    logger,
+    redis,
+    keys,
+    embedder,
+    repositories,
+    paperIndex,
+    services,
+
+    /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
+    async start(options: { backgroundSync?: boolean } = {}): Promise<{ indexRebuilt: boolean }> {
+      await transformers.load();
+      modelLoaded = true;
+      const { rebuilt } = await paperIndex.open();
+      if (options.backgroundSync !== false)
+        paperIndex.startBackgroundSync(INDEX_POLL_MS, config.indexSaveIntervalMs);
+      return { indexRebuilt: rebuilt };
+    },
+
+    async readiness(): Promise<Record<string, boolean>> {
+      const redisUp = await redis.ping().then(
+        (answer) => answer === 'PONG',
+        () => false,
+      );
+      const indexInSync = redisUp && (await paperIndex.inSync().catch(() => false));
+      return { redis: redisUp, model: modelLoaded, index: indexInSync };
+    },
+
+    async close(): Promise<void> {
+      await paperIndex.close();
+      await embedder.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export type Container = ReturnType<typeof createContainer>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Ids of papers and authors travel in URL paths: no slashes, spaces or control characters. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:~+-]*$/,
+    'letters, digits and . _ : ~ + - only, starting with a letter or digit',
+  );
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const authorSchema = z.object({
+  id: idSchema,
+  name: text(300),
+  affiliation: z.string().trim().max(500).optional(),
+});
+
+/** A stored paper, as returned by the API. */
+export const paperSchema = z.object({
+  id: idSchema,
+  title: text(1000),
+  abstract: text(20_000),
+  year: z.number().int().min(1800).max(2100),
+  venue: z.string().trim().max(200).default(''),
+  authors: z.array(authorSchema).min(1).max(500),
+  keywords: z.array(text(200)).max(100).optional(),
+  primary_area: z.string().trim().max(200).optional(),
+  url: z.string().url().max(2000).optional(),
+  doi: z.string().trim().max(300).optional(),
+  retracted: z.boolean().optional(),
+});
+
+/** A paper as accepted on input: a stored paper whose author ids are unique. */
+export const paperInputSchema = paperSchema.superRefine((paper, ctx) => {
+  const seen = new Set<string>();
+  paper.authors.forEach((author, index) => {
+    if (seen.has(author.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authors', index, 'id'],
+        message: `author '${author.id}' is listed twice`,
+      });
+    }
+    seen.add(author.id);
+  });
+});
+
+export type PaperInput = z.input<typeof paperInputSchema>;
+export type Paper = z.output<typeof paperInputSchema>;
+export type Author = z.output<typeof authorSchema>;
+
+export type IngestStatus = 'created' | 'updated' | 'unchanged';

@@ -1,0 +1,61 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Container } from '../container.ts';
+import { InvalidInputError } from '../errors.ts';
+import { registerErrorHandler } from './error-handler.ts';
+import { healthRoutes } from './routes/health.ts';
+import { papersRoutes } from './routes/papers.ts';
+import { researchersRoutes } from './routes/researchers.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Builds the HTTP app without listening; tests call app.inject(), server.ts listens. */
+export async function buildApp(container: Container): Promise<FastifyInstance> {
+  const { config } = container;
+  const app = Fastify({
+    loggerInstance: container.logger as FastifyBaseLogger,
+    bodyLimit: config.limits.bodyLimitBytes,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  // JSON bodies must be valid UTF-8: the default parser would quietly replace bad bytes with U+FFFD.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(new InvalidInputError('the request body is not valid UTF-8'), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'PeerScout API',
+        version: '1',
+        description:
+          'Suggested collaborators, similar papers and invitation suggestions for research platforms.',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes(() => container.readiness()));
+  await app.register(papersRoutes(container.services.papers));
+  await app.register(researchersRoutes(container.services.researchers));
+  return app;
+}

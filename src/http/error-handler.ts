@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.ts';
+
+type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+type Issue = { path: string; message: string };
+
+/** Turns zod issues (as fastify reports them) into {path, message}, picking the closest union branch. */
+function flattenIssues(issues: unknown[], basePath: string): Issue[] {
+  return issues.flatMap((raw) => {
+    const issue = raw as { code?: string; path?: PropertyKey[]; message: string; errors?: unknown[][] };
+    const path = [basePath, ...(issue.path ?? []).map(String)].filter(Boolean).join('.');
+    if (issue.code === 'invalid_union' && issue.errors?.length) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      return flattenIssues(closest, path);
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+/** FST_ERR_CTP_BODY_TOO_LARGE → body_too_large */
+function codeFromFastify(code: string | undefined, fallback: string): string {
+  return code ? code.replace(/^FST_ERR_(CTP_)?/, '').toLowerCase() : fallback;
+}
+
+/** The one place where errors become HTTP responses: `{ error: { code, message, details } }`. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let status: number;
+    let body: ErrorBody;
+    if (error instanceof AppError) {
+      status = error.status;
+      body = { error: { code: error.code, message: error.message, details: error.details } };
+    } else if (hasZodFastifySchemaValidationErrors(error)) {
+      status = 400;
+      const context = error.validationContext ?? 'request';
+      const issues = error.validation.flatMap((v) =>
+        flattenIssues(
+          [
+            {
+              ...v.params,
+              code: v.keyword,
+              message: v.message,
+              path: v.instancePath.split('/').filter(Boolean),
+            },
+          ],
+          context,
+        ),
+      );
+      body = {
+        error: {
+          code: 'invalid_request',
+          message: `invalid ${context}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          details: { issues },
+        },
+      };
+    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      status = error.statusCode;
+      body = { error: { code: codeFromFastify(error.code, 'bad_request'), message: error.message } };
+    } else {
+      status = 500;
+      request.log.error({ err: error }, 'unhandled error');
+      body = { error: { code: 'internal_error', message: 'internal server error' } };
+    }
+    if (status >= 500 && error instanceof AppError) request.log.warn({ err: error }, error.message);
+    return reply.status(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'route_not_found',
+        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
+  );
+}

@@ -1,0 +1,160 @@
+import type { IngestStatus, Paper } from '../domain/paper.ts';
+import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
+import { paperHashes } from '../domain/paper-hashes.ts';
+import type { Embedder } from '../embedding/embedder.ts';
+import { paperText } from '../embedding/embedder.ts';
+import { l2Normalize } from '../embedding/pooling.ts';
+import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
+import type { PaperRepository } from '../storage/paper-repository.ts';
+import type { PaperIndex } from '../vector/paper-index.ts';
+
+export type Page = { limit: number; offset: number };
+export type ScoredPaper = { paper: Paper; score: number };
+export type IngestResult = { id: string; status: IngestStatus; paper: Paper };
+
+/** Rocchio weights: the query moves toward the positives and half as far away from the negatives. */
+const ROCCHIO_NEGATIVE_WEIGHT = 0.5;
+
+export class PapersService {
+  constructor(
+    private readonly deps: {
+      papers: PaperRepository;
+      embedder: Embedder;
+      index: PaperIndex;
+      maxPapersPerRequest: number;
+    },
+  ) {}
+
+  /**
+   * Embeds and stores papers; idempotent on paper id. Unchanged papers are neither embedded nor written.
+   * Returns once the papers are searchable in this process's index.
+   */
+  async ingest(papers: Paper[]): Promise<IngestResult[]> {
+    const { maxPapersPerRequest } = this.deps;
+    if (papers.length > maxPapersPerRequest) {
+      throw new PayloadTooLargeError(`at most ${maxPapersPerRequest} papers per request`, {
+        received: papers.length,
+        max: maxPapersPerRequest,
+      });
+    }
+    const seen = new Set<string>();
+    const repeated = papers.filter((p) => seen.size === seen.add(p.id).size).map((p) => p.id);
+    if (repeated.length > 0) {
+      throw new UnprocessableError('a paper id appears more than once in the batch', {
+        repeatedIds: repeated,
+      });
+    }
+    const results = await this.store(papers);
+    await this.deps.index.catchUp();
+    return results;
+  }
+
+  /** Writes papers without waiting for this process's index (used by bulk imports). */
+  async store(papers: Paper[]): Promise<IngestResult[]> {
+    const { embedder, papers: repository } = this.deps;
+    const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion));
+    const stored = await repository.contentHashes(papers.map((p) => p.id));
+    const changed = hashes.flatMap((hash, i) => (stored[i] === hash.contentHash ? [] : [i]));
+    const vectors = await embedder.embed(
+      changed.map((i) => paperText(papers[i]!.title, papers[i]!.abstract)),
+    );
+    const statuses: IngestStatus[] = papers.map(() => 'unchanged');
+    await Promise.all(
+      changed.map(async (paperIndex, j) => {
+        statuses[paperIndex] = await repository.upsert({
+          paper: papers[paperIndex]!,
+          vector: vectors[j]!,
+          ...hashes[paperIndex]!,
+        });
+      }),
+    );
+    return papers.map((paper, i) => ({ id: paper.id, status: statuses[i]!, paper }));
+  }
+
+  async get(id: string): Promise<Paper> {
+    const paper = await this.deps.papers.get(id);
+    if (!paper) throw new NotFoundError('paper', id);
+    return paper;
+  }
+
+  async list(page: Page): Promise<{ items: Paper[]; total: number }> {
+    const [ids, total] = await Promise.all([
+      this.deps.papers.listIds(page.offset, page.limit),
+      this.deps.papers.count(),
+    ]);
+    const papers = await this.deps.papers.getMany(ids);
+    return { items: papers.filter((p): p is Paper => p !== null), total };
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.deps.papers.delete(id))) throw new NotFoundError('paper', id);
+    await this.deps.index.catchUp();
+  }
+
+  /** Nearest papers to a stored paper, never the paper itself. */
+  async similarToPaper(
+    id: string,
+    options: { page: Page; filters: PaperFilters; excludeSameAuthors: boolean },
+  ): Promise<ScoredPaper[]> {
+    const paper = await this.get(id);
+    const [vector] = await this.deps.papers.vectors([id]);
+    if (!vector) throw new NotFoundError('paper', id);
+    const filters: PaperFilters = {
+      ...options.filters,
+      excludeIds: [...(options.filters.excludeIds ?? []), id],
+      excludeAuthorIds: [
+        ...(options.filters.excludeAuthorIds ?? []),
+        ...(options.excludeSameAuthors ? paper.authors.map((a) => a.id) : []),
+      ],
+    };
+    return this.search(vector, options.page, filters);
+  }
+
+  /** Nearest stored papers to a pasted title and abstract. */
+  async similarToText(
+    text: { title?: string; abstract: string },
+    options: { page: Page; filters: PaperFilters },
+  ): Promise<ScoredPaper[]> {
+    const input = text.title ? paperText(text.title, text.abstract) : text.abstract.trim();
+    const [vector] = await this.deps.embedder.embed([input]);
+    return this.search(vector!, options.page, options.filters);
+  }
+
+  /** Papers like the positives and unlike the negatives (Rocchio), excluding both lists. */
+  async recommend(input: {
+    positive: string[];
+    negative: string[];
+    page: Page;
+    filters: PaperFilters;
+  }): Promise<ScoredPaper[]> {
+    const ids = [...input.positive, ...input.negative];
+    const vectors = await this.deps.papers.vectors(ids);
+    const unknown = ids.filter((_, i) => vectors[i] === null);
+    if (unknown.length > 0)
+      throw new UnprocessableError('some paper ids are not in the store', { unknownIds: unknown });
+    const query = new Float32Array(this.deps.embedder.dimension);
+    const addScaled = (vectorList: (Float32Array | null)[], weight: number) => {
+      for (const vector of vectorList) {
+        for (let d = 0; d < query.length; d++) query[d] = query[d]! + weight * vector![d]!;
+      }
+    };
+    addScaled(vectors.slice(0, input.positive.length), 1 / input.positive.length);
+    if (input.negative.length > 0) {
+      addScaled(vectors.slice(input.positive.length), -ROCCHIO_NEGATIVE_WEIGHT / input.negative.length);
+    }
+    const filters = { ...input.filters, excludeIds: [...(input.filters.excludeIds ?? []), ...ids] };
+    return this.search(l2Normalize(query), input.page, filters);
+  }
+
+  private async search(vector: Float32Array, page: Page, filters: PaperFilters): Promise<ScoredPaper[]> {
+    await this.deps.index.catchUp();
+    const hits = this.deps.index.index
+      .search(vector, page.offset + page.limit, paperFilter(filters))
+      .slice(page.offset);
+    const papers = await this.deps.papers.getMany(hits.map((hit) => hit.id));
+    return hits.flatMap((hit, i) => {
+      const paper = papers[i];
+      return paper ? [{ paper, score: Math.round(hit.score * 10_000) / 10_000 }] : [];
+    });
+  }
+}

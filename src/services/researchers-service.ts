@@ -1,0 +1,66 @@
+import type { Paper } from '../domain/paper.ts';
+import { NotFoundError } from '../errors.ts';
+import type { PaperRepository } from '../storage/paper-repository.ts';
+import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { Page } from './papers-service.ts';
+
+export type CloseCollaborator = { id: string; name: string; jointPapers: number; latestYear: number };
+
+export type ResearcherProfile = ResearcherRecord & {
+  counts: { papers: number; coauthors: number };
+  works: Paper[];
+  closeCollaborators: CloseCollaborator[];
+};
+
+const PROFILE_WORKS = 10;
+const PROFILE_COLLABORATORS = 10;
+
+export class ResearchersService {
+  constructor(private readonly deps: { researchers: ResearcherRepository; papers: PaperRepository }) {}
+
+  async record(id: string): Promise<ResearcherRecord> {
+    const record = await this.deps.researchers.get(id);
+    if (!record) throw new NotFoundError('researcher', id);
+    return record;
+  }
+
+  async profile(id: string): Promise<ResearcherProfile> {
+    const record = await this.record(id);
+    const [papers, coauthors, works, closeCollaborators] = await Promise.all([
+      this.deps.researchers.paperCount(id),
+      this.deps.researchers.coauthorCount(id),
+      this.works(id, { offset: 0, limit: PROFILE_WORKS }),
+      this.closeCollaborators(id, PROFILE_COLLABORATORS),
+    ]);
+    return { ...record, counts: { papers, coauthors }, works: works.items, closeCollaborators };
+  }
+
+  /** A researcher's papers, newest first. */
+  async works(id: string, page: Page): Promise<{ items: Paper[]; total: number }> {
+    const [entries, total] = await Promise.all([
+      this.deps.researchers.papers(id, page.offset, page.limit),
+      this.deps.researchers.paperCount(id),
+    ]);
+    const papers = await this.deps.papers.getMany(entries.map((e) => e.id));
+    return { items: papers.filter((p): p is Paper => p !== null), total };
+  }
+
+  async closeCollaborators(id: string, limit: number): Promise<CloseCollaborator[]> {
+    const coauthors = await this.deps.researchers.coauthors(id, limit);
+    const records = await this.deps.researchers.getMany(coauthors.map((c) => c.id));
+    return coauthors.map((c, i) => ({ ...c, name: records[i]?.name ?? c.id }));
+  }
+
+  async list(page: Page): Promise<{ items: ResearcherRecord[]; total: number }> {
+    const [ids, total] = await Promise.all([
+      this.deps.researchers.listIds(page.offset, page.limit),
+      this.deps.researchers.count(),
+    ]);
+    const records = await this.deps.researchers.getMany(ids);
+    return { items: records.filter((r): r is ResearcherRecord => r !== null), total };
+  }
+
+  searchByName(query: string, page: Page): Promise<ResearcherRecord[]> {
+    return this.deps.researchers.searchByName(query, page.offset, page.limit);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Every Redis key PeerScout uses, under one configurable prefix. The prefix is wrapped in a {hashtag}
+ * so that all keys of one deployment share a Redis Cluster slot and the Lua scripts that touch
+ * several of them stay valid there. Lua scripts get key-name prefixes from `luaKeyPrefixes`, never
+ * their own literals.
+ */
+export function createKeys(prefix: string) {
+  const root = `{${prefix}}`;
+  const segment = {
+    paper: `${root}:paper:`,
+    researcher: `${root}:researcher:`,
+    researcherPapers: `${root}:researcher-papers:`,
+    coauthors: `${root}:coauthors:`,
+    coauthorLatest: `${root}:coauthor-latest:`,
+    affiliations: `${root}:affiliations:`,
+  } as const;
+  return {
+    root,
+    /** HASH: data (JSON), contentHash, textHash, vector (float32 bytes), authorIds (JSON), year, venue. */
+    paper: (id: string) => segment.paper + id,
+    /** ZSET of all paper ids (score 0, ordered by id). */
+    papers: () => `${root}:papers`,
+    /** HASH: name, claimed, openToCollaborate, verificationLevel, createdAt, updatedAt. */
+    researcher: (id: string) => segment.researcher + id,
+    /** ZSET of all researcher ids (score 0, ordered by id). */
+    researchers: () => `${root}:researchers`,
+    /** ZSET paper id → year. */
+    researcherPapers: (id: string) => segment.researcherPapers + id,
+    /** ZSET co-author id → number of joint papers. */
+    coauthors: (id: string) => segment.coauthors + id,
+    /** ZSET co-author id → year of the latest joint paper. */
+    coauthorLatest: (id: string) => segment.coauthorLatest + id,
+    /** ZSET affiliation → latest year it appeared on a paper. */
+    affiliations: (id: string) => segment.affiliations + id,
+    /** ZSET (score 0) of "<name token>\u0000<researcher id>" for prefix search by name. */
+    researcherNames: () => `${root}:researcher-names`,
+    /** STREAM of paper changes (op, id) that every process holding an index applies. */
+    paperChanges: () => `${root}:paper-changes`,
+    /** STRING: random id of this store's lifetime; a saved index from another epoch is stale. */
+    epoch: () => `${root}:epoch`,
+    luaKeyPrefixes: segment,
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

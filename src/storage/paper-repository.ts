@@ -1,0 +1,199 @@
+import type { IngestStatus, Paper } from '../domain/paper.ts';
+import type { Keys } from './keys.ts';
+import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
+import type { Redis } from './redis.ts';
+import { nameTokens } from './researcher-names.ts';
+
+export type PaperWrite = {
+  paper: Paper;
+  vector: Float32Array;
+  contentHash: string;
+  textHash: string;
+};
+
+/** What a vector index needs to know of a paper to filter search results. */
+export type PaperIndexEntry = {
+  id: string;
+  vector: Float32Array;
+  year: number;
+  venue: string;
+  authorIds: string[];
+};
+
+export type PaperChange = { streamId: string; op: 'upsert' | 'delete'; id: string };
+
+function vectorFromBuffer(buffer: Buffer): Float32Array {
+  const copy = new Uint8Array(buffer.byteLength);
+  copy.set(buffer);
+  return new Float32Array(copy.buffer);
+}
+
+function vectorToBuffer(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+type ScriptCommands = {
+  peerscoutUpsertPaper(...args: (string | number | Buffer)[]): Promise<IngestStatus>;
+  peerscoutDeletePaper(...args: (string | number)[]): Promise<number>;
+};
+
+export class PaperRepository {
+  private readonly prefixes: string;
+  private readonly scripts: ScriptCommands;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly streamMaxLen: number,
+  ) {
+    this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
+    // defineCommand sends each script once and then calls it by its SHA (EVALSHA).
+    redis.defineCommand('peerscoutUpsertPaper', { numberOfKeys: 5, lua: upsertPaperScript });
+    redis.defineCommand('peerscoutDeletePaper', { numberOfKeys: 3, lua: deletePaperScript });
+    this.scripts = redis as unknown as ScriptCommands;
+  }
+
+  async upsert(write: PaperWrite): Promise<IngestStatus> {
+    const { paper } = write;
+    const payload = {
+      id: paper.id,
+      data: JSON.stringify(paper),
+      contentHash: write.contentHash,
+      textHash: write.textHash,
+      authorIdsJson: JSON.stringify(paper.authors.map((a) => a.id)),
+      year: paper.year,
+      venue: paper.venue,
+      now: new Date().toISOString(),
+      streamMaxLen: this.streamMaxLen,
+      authors: paper.authors.map((a) => ({
+        id: a.id,
+        name: a.name,
+        affiliation: a.affiliation || undefined,
+        nameTokens: nameTokens(a.name),
+      })),
+    };
+    return this.scripts.peerscoutUpsertPaper(
+      this.keys.paper(paper.id),
+      this.keys.papers(),
+      this.keys.paperChanges(),
+      this.keys.researchers(),
+      this.keys.researcherNames(),
+      this.prefixes,
+      JSON.stringify(payload),
+      vectorToBuffer(write.vector),
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.scripts.peerscoutDeletePaper(
+      this.keys.paper(id),
+      this.keys.papers(),
+      this.keys.paperChanges(),
+      this.prefixes,
+      id,
+      this.streamMaxLen,
+    );
+    return deleted === 1;
+  }
+
+  async getMany(ids: string[]): Promise<(Paper | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.paper(id), 'data');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, data]) => {
+      if (error) throw error;
+      return data ? (JSON.parse(data as string) as Paper) : null;
+    });
+  }
+
+  async get(id: string): Promise<Paper | null> {
+    return (await this.getMany([id]))[0] ?? null;
+  }
+
+  /** Content hashes of stored papers (null where a paper is absent), to skip unchanged re-imports. */
+  async contentHashes(ids: string[]): Promise<(string | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.paper(id), 'contentHash');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, hash]) => {
+      if (error) throw error;
+      return (hash as string | null) ?? null;
+    });
+  }
+
+  async vectors(ids: string[]): Promise<(Float32Array | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetBuffer(this.keys.paper(id), 'vector');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, bytes]) => {
+      if (error) throw error;
+      return bytes ? vectorFromBuffer(bytes as Buffer) : null;
+    });
+  }
+
+  async indexEntries(ids: string[]): Promise<(PaperIndexEntry | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmgetBuffer(this.keys.paper(id), 'vector', 'year', 'venue', 'authorIds');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, fields], i) => {
+      if (error) throw error;
+      const [vector, year, venue, authorIds] = fields as (Buffer | null)[];
+      if (!vector || !year || !authorIds) return null;
+      return {
+        id: ids[i]!,
+        vector: vectorFromBuffer(vector),
+        year: Number(year.toString()),
+        venue: venue?.toString() ?? '',
+        authorIds: JSON.parse(authorIds.toString()) as string[],
+      };
+    });
+  }
+
+  count(): Promise<number> {
+    return this.redis.zcard(this.keys.papers());
+  }
+
+  /** Paper ids in id order, for paging and for walking the whole store. */
+  listIds(offset: number, limit: number): Promise<string[]> {
+    return this.redis.zrange(this.keys.papers(), offset, offset + limit - 1);
+  }
+
+  /** The id of the newest change, or '0-0' when there is none. */
+  async latestChangeId(): Promise<string> {
+    const [entry] = await this.redis.xrevrange(this.keys.paperChanges(), '+', '-', 'COUNT', 1);
+    return entry?.[0] ?? '0-0';
+  }
+
+  async changesAfter(streamId: string, count: number): Promise<PaperChange[]> {
+    const entries = await this.redis.xrange(this.keys.paperChanges(), `(${streamId}`, '+', 'COUNT', count);
+    return entries.map(([entryId, fields]) => {
+      const record: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
+      return { streamId: entryId, op: record.op === 'delete' ? 'delete' : 'upsert', id: record.id ?? '' };
+    });
+  }
+
+  /** The highest change id ever trimmed from the stream; an index older than it missed changes. */
+  async maxTrimmedChangeId(): Promise<string> {
+    try {
+      const info = (await this.redis.call('XINFO', 'STREAM', this.keys.paperChanges())) as unknown[];
+      for (let i = 0; i + 1 < info.length; i += 2) {
+        if (info[i] === 'max-deleted-entry-id') return String(info[i + 1]);
+      }
+      return '0-0';
+    } catch {
+      return '0-0'; // no stream yet
+    }
+  }
+
+  /** A random id created with the store; an index saved under another epoch belongs to other data. */
+  async epoch(): Promise<string> {
+    const candidate = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    await this.redis.set(this.keys.epoch(), candidate, 'NX');
+    return (await this.redis.get(this.keys.epoch())) ?? candidate;
+  }
+}

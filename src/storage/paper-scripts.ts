@@ -1,0 +1,123 @@
+/**
+ * Lua scripts that write a paper, its vector, its author links and its co-author edges in one atomic
+ * step. All checks that could fail run before the first write, so a script either writes everything
+ * or nothing. Key names come from keys.ts through the `prefixes` argument.
+ */
+
+const graphHelpers = `
+local P = cjson.decode(ARGV[1])
+
+local function unlinkAuthors(authors, paperId)
+  for _, x in ipairs(authors) do
+    redis.call('ZREM', P.researcherPapers .. x, paperId)
+    for _, y in ipairs(authors) do
+      if x ~= y then
+        local weight = tonumber(redis.call('ZINCRBY', P.coauthors .. x, -1, y))
+        if weight <= 0 then
+          redis.call('ZREM', P.coauthors .. x, y)
+          redis.call('ZREM', P.coauthorLatest .. x, y)
+        end
+      end
+    end
+  end
+end
+
+-- The year of the newest paper x and y wrote together, found by walking x's papers newest first.
+local function recomputeLatest(x, y)
+  local papers = redis.call('ZREVRANGE', P.researcherPapers .. x, 0, -1, 'WITHSCORES')
+  for k = 1, #papers, 2 do
+    local ids = redis.call('HGET', P.paper .. papers[k], 'authorIds')
+    if ids then
+      for _, z in ipairs(cjson.decode(ids)) do
+        if z == y then
+          redis.call('ZADD', P.coauthorLatest .. x, papers[k + 1], y)
+          return
+        end
+      end
+    end
+  end
+end
+
+local function recomputeLatestAmong(authors)
+  for _, x in ipairs(authors) do
+    for _, y in ipairs(authors) do
+      if x ~= y and redis.call('ZSCORE', P.coauthors .. x, y) then recomputeLatest(x, y) end
+    end
+  end
+end
+`;
+
+/**
+ * KEYS: paper, papers, changes, researchers, researcherNames.
+ * ARGV: prefixes JSON, payload JSON, vector bytes.
+ * Returns 'created', 'updated' or 'unchanged' (same content hash: nothing is written).
+ */
+export const upsertPaperScript = `${graphHelpers}
+local a = cjson.decode(ARGV[2])
+local paperKey = KEYS[1]
+local existingHash = redis.call('HGET', paperKey, 'contentHash')
+if existingHash == a.contentHash then return 'unchanged' end
+local oldAuthors = {}
+local oldJson = redis.call('HGET', paperKey, 'authorIds')
+if oldJson then oldAuthors = cjson.decode(oldJson) end
+local createdAt = redis.call('HGET', paperKey, 'createdAt') or a.now
+
+if existingHash then unlinkAuthors(oldAuthors, a.id) end
+
+redis.call('DEL', paperKey)
+redis.call('HSET', paperKey,
+  'data', a.data, 'contentHash', a.contentHash, 'textHash', a.textHash, 'vector', ARGV[3],
+  'authorIds', a.authorIdsJson, 'year', a.year, 'venue', a.venue, 'createdAt', createdAt, 'updatedAt', a.now)
+redis.call('ZADD', KEYS[2], 0, a.id)
+
+for _, author in ipairs(a.authors) do
+  local researcherKey = P.researcher .. author.id
+  if redis.call('HSETNX', researcherKey, 'name', author.name) == 1 then
+    redis.call('HSET', researcherKey, 'claimed', 'false', 'openToCollaborate', 'false',
+      'verificationLevel', '0', 'createdAt', a.now)
+    redis.call('ZADD', KEYS[4], 0, author.id)
+    for _, token in ipairs(author.nameTokens) do
+      redis.call('ZADD', KEYS[5], 0, token .. '\\0' .. author.id)
+    end
+  end
+  redis.call('HSET', researcherKey, 'updatedAt', a.now)
+  if author.affiliation then
+    redis.call('ZADD', P.affiliations .. author.id, 'GT', a.year, author.affiliation)
+  end
+  redis.call('ZADD', P.researcherPapers .. author.id, a.year, a.id)
+  for _, other in ipairs(a.authors) do
+    if other.id ~= author.id then
+      redis.call('ZINCRBY', P.coauthors .. author.id, 1, other.id)
+      redis.call('ZADD', P.coauthorLatest .. author.id, 'GT', a.year, other.id)
+    end
+  end
+end
+
+if existingHash then
+  recomputeLatestAmong(oldAuthors)
+  local newIds = {}
+  for _, author in ipairs(a.authors) do table.insert(newIds, author.id) end
+  recomputeLatestAmong(newIds)
+end
+
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', a.streamMaxLen, '*', 'op', 'upsert', 'id', a.id)
+if existingHash then return 'updated' end
+return 'created'
+`;
+
+/**
+ * KEYS: paper, papers, changes. ARGV: prefixes JSON, paper id, stream max length.
+ * Returns 1 when the paper existed and was deleted, 0 otherwise.
+ */
+export const deletePaperScript = `${graphHelpers}
+local paperKey = KEYS[1]
+local authorsJson = redis.call('HGET', paperKey, 'authorIds')
+if not authorsJson then return 0 end
+local authors = cjson.decode(authorsJson)
+unlinkAuthors(authors, ARGV[2])
+redis.call('DEL', paperKey)
+redis.call('ZREM', KEYS[2], ARGV[2])
+recomputeLatestAmong(authors)
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'op', 'delete', 'id', ARGV[2])
+return 1
+`;

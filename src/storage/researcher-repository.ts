@@ -1,0 +1,146 @@
+import type { Keys } from './keys.ts';
+import type { Redis } from './redis.ts';
+import { nameMatches, nameTokens } from './researcher-names.ts';
+
+export type ResearcherRecord = {
+  id: string;
+  name: string;
+  affiliations: string[];
+  claimed: boolean;
+  openToCollaborate: boolean;
+  verificationLevel: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type Coauthor = { id: string; jointPapers: number; latestYear: number };
+
+/** How far a name search scans the name index before filtering; bounds the work of one query. */
+const NAME_SCAN_LIMIT = 5000;
+
+export class ResearcherRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async getMany(ids: string[]): Promise<(ResearcherRecord | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) {
+      pipeline.hgetall(this.keys.researcher(id));
+      pipeline.zrevrange(this.keys.affiliations(id), 0, 9);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return ids.map((id, i) => {
+      const [hashError, hash] = results[i * 2]!;
+      const [affError, affiliations] = results[i * 2 + 1]!;
+      if (hashError || affError) throw hashError ?? affError;
+      const h = hash as Record<string, string>;
+      if (!h.name) return null;
+      return {
+        id,
+        name: h.name,
+        affiliations: affiliations as string[],
+        claimed: h.claimed === 'true',
+        openToCollaborate: h.openToCollaborate === 'true',
+        verificationLevel: Number(h.verificationLevel ?? 0),
+        createdAt: h.createdAt ?? '',
+        updatedAt: h.updatedAt ?? '',
+      };
+    });
+  }
+
+  async get(id: string): Promise<ResearcherRecord | null> {
+    return (await this.getMany([id]))[0] ?? null;
+  }
+
+  /** Paper ids newest first, with their years. */
+  async papers(id: string, offset: number, limit: number): Promise<{ id: string; year: number }[]> {
+    const flat = await this.redis.zrevrange(
+      this.keys.researcherPapers(id),
+      offset,
+      offset + limit - 1,
+      'WITHSCORES',
+    );
+    const out: { id: string; year: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i]!, year: Number(flat[i + 1]) });
+    return out;
+  }
+
+  paperCount(id: string): Promise<number> {
+    return this.redis.zcard(this.keys.researcherPapers(id));
+  }
+
+  coauthorCount(id: string): Promise<number> {
+    return this.redis.zcard(this.keys.coauthors(id));
+  }
+
+  /** Co-authors by number of joint papers, then by the year of the latest one. */
+  async coauthors(id: string, limit?: number): Promise<Coauthor[]> {
+    const [weights, latest] = await Promise.all([
+      this.redis.zrevrange(this.keys.coauthors(id), 0, -1, 'WITHSCORES'),
+      this.redis.zrange(this.keys.coauthorLatest(id), 0, -1, 'WITHSCORES'),
+    ]);
+    const latestYear = new Map<string, number>();
+    for (let i = 0; i + 1 < latest.length; i += 2) latestYear.set(latest[i]!, Number(latest[i + 1]));
+    const out: Coauthor[] = [];
+    for (let i = 0; i + 1 < weights.length; i += 2) {
+      out.push({
+        id: weights[i]!,
+        jointPapers: Number(weights[i + 1]),
+        latestYear: latestYear.get(weights[i]!) ?? 0,
+      });
+    }
+    out.sort(
+      (a, b) => b.jointPapers - a.jointPapers || b.latestYear - a.latestYear || a.id.localeCompare(b.id),
+    );
+    return limit === undefined ? out : out.slice(0, limit);
+  }
+
+  /** Sets profile fields of an existing researcher; returns false when there is no such researcher. */
+  async updateProfile(
+    id: string,
+    fields: Partial<Pick<ResearcherRecord, 'claimed' | 'openToCollaborate' | 'verificationLevel'>>,
+  ): Promise<boolean> {
+    const values = Object.entries(fields).flatMap(([key, value]) =>
+      value === undefined ? [] : [key, String(value)],
+    );
+    if (!(await this.redis.exists(this.keys.researcher(id)))) return false;
+    if (values.length > 0)
+      await this.redis.hset(this.keys.researcher(id), ...values, 'updatedAt', new Date().toISOString());
+    return true;
+  }
+
+  count(): Promise<number> {
+    return this.redis.zcard(this.keys.researchers());
+  }
+
+  listIds(offset: number, limit: number): Promise<string[]> {
+    return this.redis.zrange(this.keys.researchers(), offset, offset + limit - 1);
+  }
+
+  /**
+   * Researchers whose name words start with every word of the query, in name order. The index is
+   * scanned by the longest query word, which is the most selective.
+   */
+  async searchByName(query: string, offset: number, limit: number): Promise<ResearcherRecord[]> {
+    const tokens = nameTokens(query);
+    if (tokens.length === 0) return [];
+    const anchor = tokens.reduce((a, b) => (b.length > a.length ? b : a));
+    const members = await this.redis.zrangebylex(
+      this.keys.researcherNames(),
+      `[${anchor}`,
+      Buffer.concat([Buffer.from(`[${anchor}`), Buffer.from([0xff])]),
+      'LIMIT',
+      0,
+      NAME_SCAN_LIMIT,
+    );
+    const ids = [...new Set(members.map((m) => m.slice(m.indexOf('\u0000') + 1)))];
+    const records = (await this.getMany(ids)).filter(
+      (r): r is ResearcherRecord => r !== null && nameMatches(tokens, r.name),
+    );
+    records.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return records.slice(offset, offset + limit);
+  }
+}

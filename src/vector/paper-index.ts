@@ -1,0 +1,161 @@
+import type { PaperMeta } from '../domain/paper-filters.ts';
+import type { Logger } from '../logger.ts';
+import type { PaperRepository } from '../storage/paper-repository.ts';
+import { type HnswSettings, VectorIndex } from './vector-index.ts';
+
+type SavedState = { epoch: string; lastChangeId: string; modelVersion: string };
+
+const REBUILD_PAGE = 1000;
+const CHANGES_PAGE = 1000;
+
+/** Compares Redis stream ids ("<ms>-<seq>") numerically. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0n, aSeq = 0n] = a.split('-').map(BigInt);
+  const [bMs = 0n, bSeq = 0n] = b.split('-').map(BigInt);
+  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
+  if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
+  return 0;
+}
+
+/**
+ * The HNSW index of paper vectors, derived from Redis: loaded from its last snapshot, rebuilt when
+ * the snapshot is missing or stale, and kept current by applying the paper change stream, so that
+ * papers written by any process become searchable here.
+ */
+export class PaperIndex {
+  readonly index: VectorIndex<PaperMeta>;
+  private lastChangeId = '0-0';
+  private epoch = '';
+  private dirty = false;
+  /** Index writes (changes, rebuilds, snapshots) run one at a time: hnswlib is not safe otherwise. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly papers: PaperRepository,
+    settings: HnswSettings,
+    private readonly options: { dir: string; modelVersion: string; dimension: number; logger: Logger },
+  ) {
+    this.index = new VectorIndex<PaperMeta>(options.dimension, settings);
+  }
+
+  /** Loads the snapshot or rebuilds from Redis, then applies every change made since. */
+  async open(): Promise<{ rebuilt: boolean }> {
+    this.epoch = await this.papers.epoch();
+    const state = (await this.index.load(this.options.dir)) as SavedState | null;
+    const trimmed = await this.papers.maxTrimmedChangeId();
+    const usable =
+      state !== null &&
+      state.epoch === this.epoch &&
+      state.modelVersion === this.options.modelVersion &&
+      compareStreamIds(trimmed, state.lastChangeId) <= 0;
+    if (usable) {
+      this.lastChangeId = state.lastChangeId;
+      await this.catchUp();
+      this.options.logger.info({ papers: this.index.size }, 'paper index loaded from its snapshot');
+      return { rebuilt: false };
+    }
+    await this.rebuild();
+    return { rebuilt: true };
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.catch(() => undefined).then(task);
+    this.queue = run;
+    return run;
+  }
+
+  /** Re-reads every paper vector from Redis. */
+  rebuild(): Promise<void> {
+    return this.exclusive(() => this.rebuildNow());
+  }
+
+  private async rebuildNow(): Promise<void> {
+    const started = Date.now();
+    this.index.clear();
+    const from = await this.papers.latestChangeId();
+    for (let offset = 0; ; offset += REBUILD_PAGE) {
+      const ids = await this.papers.listIds(offset, REBUILD_PAGE);
+      if (ids.length === 0) break;
+      for (const entry of await this.papers.indexEntries(ids)) {
+        if (entry) this.index.upsert(entry.id, entry.vector, entryMeta(entry));
+      }
+    }
+    this.lastChangeId = from;
+    this.dirty = true;
+    await this.applyPendingChanges();
+    this.options.logger.info(
+      { papers: this.index.size, ms: Date.now() - started },
+      'paper index rebuilt from Redis',
+    );
+  }
+
+  /** Applies the changes this index has not seen; concurrent callers share one pass. Returns how many. */
+  catchUp(): Promise<number> {
+    return this.exclusive(() => this.applyPendingChanges());
+  }
+
+  private async applyPendingChanges(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const changes = await this.papers.changesAfter(this.lastChangeId, CHANGES_PAGE);
+      if (changes.length === 0) return applied;
+      const upserts = [...new Set(changes.filter((c) => c.op === 'upsert').map((c) => c.id))];
+      const entries = new Map(
+        (await this.papers.indexEntries(upserts)).flatMap((entry) => (entry ? [[entry.id, entry]] : [])),
+      );
+      for (const change of changes) {
+        // The entry read now is the paper's current state; a later delete in this page wins below.
+        const entry = entries.get(change.id);
+        if (change.op === 'upsert' && entry) this.index.upsert(entry.id, entry.vector, entryMeta(entry));
+        else this.index.remove(change.id);
+      }
+      this.lastChangeId = changes[changes.length - 1]!.streamId;
+      this.dirty = true;
+      applied += changes.length;
+    }
+  }
+
+  /** True when no change in Redis is waiting to be applied here. */
+  async inSync(): Promise<boolean> {
+    return compareStreamIds(await this.papers.latestChangeId(), this.lastChangeId) <= 0;
+  }
+
+  /** Polls the change stream and saves snapshots in the background. */
+  startBackgroundSync(pollMs: number, saveMs: number): void {
+    this.timer = setInterval(() => {
+      this.catchUp().catch((error) => this.options.logger.warn({ err: error }, 'paper index sync failed'));
+    }, pollMs);
+    this.saveTimer = setInterval(() => {
+      this.save().catch((error) => this.options.logger.warn({ err: error }, 'paper index save failed'));
+    }, saveMs);
+    this.timer.unref();
+    this.saveTimer.unref();
+  }
+
+  save(): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      const state: SavedState = {
+        epoch: this.epoch,
+        lastChangeId: this.lastChangeId,
+        modelVersion: this.options.modelVersion,
+      };
+      await this.index.save(this.options.dir, state);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    this.timer = null;
+    this.saveTimer = null;
+    await this.save();
+  }
+}
+
+function entryMeta(entry: { year: number; venue: string; authorIds: string[] }): PaperMeta {
+  return { year: entry.year, venue: entry.venue, authorIds: entry.authorIds };
+}

@@ -1,0 +1,227 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+
+const { HierarchicalNSW } = hnswlib;
+
+export type HnswSettings = { m: number; efConstruction: number; efSearch: number };
+export type SearchHit = { id: string; score: number };
+export type SearchFilter<M> = (id: string, meta: M) => boolean;
+
+type Sidecar<M> = {
+  version: 1;
+  dimension: number;
+  ids: (string | null)[];
+  meta: (M | null)[];
+  state: unknown;
+};
+
+/** Below this many matching items a filtered search is answered exactly, by brute force. */
+const EXACT_SEARCH_MAX_MATCHES = 2000;
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * An hnswlib cosine index of string ids with per-item metadata for filtering. Labels are local to
+ * this index; a deleted item keeps its label so that re-adding it reuses the slot.
+ */
+export class VectorIndex<M> {
+  private hnsw: InstanceType<typeof HierarchicalNSW>;
+  private ids: (string | null)[] = [];
+  private meta: (M | null)[] = [];
+  private readonly labels = new Map<string, number>();
+  private live = 0;
+
+  constructor(
+    readonly dimension: number,
+    private readonly settings: HnswSettings,
+  ) {
+    this.hnsw = this.emptyIndex(INITIAL_CAPACITY);
+  }
+
+  private emptyIndex(capacity: number) {
+    const index = new HierarchicalNSW('cosine', this.dimension);
+    index.initIndex({
+      maxElements: capacity,
+      m: this.settings.m,
+      efConstruction: this.settings.efConstruction,
+    });
+    index.setEf(this.settings.efSearch);
+    return index;
+  }
+
+  get size(): number {
+    return this.live;
+  }
+
+  has(id: string): boolean {
+    const label = this.labels.get(id);
+    return label !== undefined && this.meta[label] !== null;
+  }
+
+  metaOf(id: string): M | undefined {
+    const label = this.labels.get(id);
+    return label === undefined ? undefined : (this.meta[label] ?? undefined);
+  }
+
+  vectorOf(id: string): Float32Array | undefined {
+    const label = this.labels.get(id);
+    if (label === undefined || this.meta[label] === null) return undefined;
+    return Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  upsert(id: string, vector: Float32Array, meta: M): void {
+    if (vector.length !== this.dimension) throw new Error(`vector of ${id} has ${vector.length} dimensions`);
+    let label = this.labels.get(id);
+    if (label === undefined) {
+      label = this.ids.length;
+      if (label >= this.hnsw.getMaxElements()) this.hnsw.resizeIndex(Math.max(INITIAL_CAPACITY, label * 2));
+      this.ids.push(id);
+      this.meta.push(null);
+      this.labels.set(id, label);
+    }
+    if (this.meta[label] === null) this.live += 1;
+    // addPoint on an existing label replaces its vector and, when it was deleted, revives it.
+    this.hnsw.addPoint(Array.from(vector), label);
+    this.meta[label] = meta;
+  }
+
+  remove(id: string): boolean {
+    const label = this.labels.get(id);
+    if (label === undefined || this.meta[label] === null) return false;
+    this.hnsw.markDelete(label);
+    this.meta[label] = null;
+    this.live -= 1;
+    return true;
+  }
+
+  /**
+   * The `limit` nearest items that pass `filter`, by cosine similarity. A filtered search never
+   * returns fewer than `limit` items while more matches exist: it widens ef when HNSW comes back
+   * short and answers exactly when few items match.
+   */
+  search(vector: Float32Array, limit: number, filter?: SearchFilter<M>): SearchHit[] {
+    if (limit <= 0 || this.live === 0) return [];
+    const accepts = (label: number): boolean => {
+      const meta = this.meta[label];
+      if (meta === null || meta === undefined) return false;
+      try {
+        return filter ? filter(this.ids[label]!, meta) : true;
+      } catch {
+        return false; // an exception inside hnswlib's callback would take the process down
+      }
+    };
+    const query = Array.from(vector);
+    let matches = this.live;
+    if (filter) {
+      matches = 0;
+      for (let label = 0; label < this.ids.length; label++) if (accepts(label)) matches += 1;
+      if (matches <= Math.max(limit, EXACT_SEARCH_MAX_MATCHES))
+        return this.exactSearch(vector, limit, accepts);
+    }
+    const wanted = Math.min(limit, matches);
+    for (let ef = Math.max(this.settings.efSearch, wanted); ; ef *= 4) {
+      this.hnsw.setEf(ef);
+      const result = filter
+        ? this.hnsw.searchKnn(query, wanted, accepts)
+        : this.hnsw.searchKnn(query, wanted);
+      if (result.neighbors.length >= wanted || ef >= this.ids.length) {
+        this.hnsw.setEf(this.settings.efSearch);
+        if (result.neighbors.length < wanted) return this.exactSearch(vector, limit, accepts);
+        return result.neighbors.map((label, i) => ({
+          id: this.ids[label]!,
+          score: 1 - result.distances[i]!,
+        }));
+      }
+    }
+  }
+
+  private exactSearch(vector: Float32Array, limit: number, accepts: (label: number) => boolean): SearchHit[] {
+    let norm = 0;
+    for (const v of vector) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    const hits: SearchHit[] = [];
+    for (let label = 0; label < this.ids.length; label++) {
+      if (!accepts(label)) continue;
+      const point = this.hnsw.getPoint(label);
+      let dot = 0;
+      let pointNorm = 0;
+      for (let d = 0; d < point.length; d++) {
+        dot += point[d]! * vector[d]!;
+        pointNorm += point[d]! * point[d]!;
+      }
+      hits.push({ id: this.ids[label]!, score: dot / (norm * (Math.sqrt(pointNorm) || 1)) });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** Every live item with its metadata. */
+  *entries(): Generator<{ id: string; meta: M }> {
+    for (let label = 0; label < this.ids.length; label++) {
+      const meta = this.meta[label];
+      if (meta !== null && meta !== undefined) yield { id: this.ids[label]!, meta };
+    }
+  }
+
+  /**
+   * Writes a snapshot (hnsw file + JSON sidecar) under a fresh name, then points `current` at it with
+   * an atomic rename, so processes saving and loading the same folder never mix two snapshots.
+   */
+  async save(dir: string, state: unknown): Promise<void> {
+    await fs.mkdir(dir, { recursive: true });
+    const token = `${Date.now()}-${process.pid}`;
+    await this.hnsw.writeIndex(path.join(dir, `index-${token}.bin`));
+    const sidecar: Sidecar<M> = {
+      version: 1,
+      dimension: this.dimension,
+      ids: this.ids,
+      meta: this.meta,
+      state,
+    };
+    await fs.writeFile(path.join(dir, `index-${token}.json`), JSON.stringify(sidecar));
+    await fs.writeFile(path.join(dir, `current.${token}`), token);
+    await fs.rename(path.join(dir, `current.${token}`), path.join(dir, 'current'));
+    for (const file of await fs.readdir(dir)) {
+      if (file.startsWith('index-') && !file.startsWith(`index-${token}.`)) {
+        await fs.rm(path.join(dir, file), { force: true });
+      }
+    }
+  }
+
+  /** Replaces this index with the saved snapshot; returns its state, or null when there is none. */
+  async load(dir: string): Promise<unknown | null> {
+    let sidecar: Sidecar<M>;
+    let indexFile: string;
+    try {
+      const token = (await fs.readFile(path.join(dir, 'current'), 'utf8')).trim();
+      indexFile = path.join(dir, `index-${token}.bin`);
+      sidecar = JSON.parse(await fs.readFile(path.join(dir, `index-${token}.json`), 'utf8'));
+      await fs.access(indexFile);
+    } catch {
+      return null;
+    }
+    if (sidecar.version !== 1 || sidecar.dimension !== this.dimension) return null;
+    const index = new HierarchicalNSW('cosine', this.dimension);
+    await index.readIndex(indexFile, true);
+    if (index.getCurrentCount() !== sidecar.ids.length) return null;
+    index.setEf(this.settings.efSearch);
+    this.hnsw = index;
+    this.ids = sidecar.ids;
+    this.meta = sidecar.meta;
+    this.labels.clear();
+    this.live = 0;
+    sidecar.ids.forEach((id, label) => {
+      if (id === null) return;
+      this.labels.set(id, label);
+      if (sidecar.meta[label] !== null) this.live += 1;
+    });
+    return sidecar.state;
+  }
+
+  clear(): void {
+    this.hnsw = this.emptyIndex(INITIAL_CAPACITY);
+    this.ids = [];
+    this.meta = [];
+    this.labels.clear();
+    this.live = 0;
+  }
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Container, createContainer } from '../../src/container.ts';
+import type { Paper } from '../../src/domain/paper.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createRedis } from '../../src/storage/redis.ts';
+
+export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
+export const SAMPLE_FILE = path.join(SHARED_DATA, 'acl-sample-500.jsonl');
+/** One embedding cache for all test files, so the 500-paper sample is embedded once per machine. */
+export const TEST_EMBEDDING_CACHE = path.join(os.tmpdir(), 'peerscout-test-embedding-cache');
+
+export function readSample(): Paper[] {
+  return fs
+    .readFileSync(SAMPLE_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Paper);
+}
+
+/** Environment of a test file: its own key prefix and data folder. */
+export function testEnvironment(name: string, extra: Record<string, string> = {}): Record<string, string> {
+  const prefix = `test-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    KEY_PREFIX: prefix,
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`)),
+    EMBEDDING_CACHE_DIR: TEST_EMBEDDING_CACHE,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...extra,
+  };
+}
+
+/** Deletes every key under a prefix and the data folder. */
+export async function cleanUp(config: Config): Promise<void> {
+  const redis = createRedis(config.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${config.keyPrefix}}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  fs.rmSync(config.dataDir, { recursive: true, force: true });
+}
+
+export type TestApp = {
+  env: Record<string, string>;
+  config: Config;
+  container: Container;
+  app: FastifyInstance;
+};
+
+export async function startTestApp(name: string, extra: Record<string, string> = {}): Promise<TestApp> {
+  const env = testEnvironment(name, extra);
+  const config = loadConfig(env);
+  const container = createContainer(config, createLogger(config.logLevel, name));
+  await container.start({ backgroundSync: false });
+  const app = await buildApp(container);
+  return { env, config, container, app };
+}
+
+export async function stopTestApp(test: TestApp | undefined): Promise<void> {
+  if (!test) return;
+  await test.app.close();
+  await test.container.close();
+  await cleanUp(test.config);
+}

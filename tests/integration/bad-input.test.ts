@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
+
+let t: TestApp;
+const [paper, other] = readSample();
+
+async function paperCount(): Promise<number> {
+  return (await t.app.inject({ url: '/v1/papers?limit=1' })).json().page.total;
+}
+
+type Case = {
+  name: string;
+  method?: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  payload?: unknown;
+  status: number;
+};
+
+beforeAll(async () => {
+  t = await startTestApp('bad-input', { MAX_PAPERS_PER_REQUEST: '3', BODY_LIMIT_BYTES: '65536' });
+  await t.app.inject({ method: 'POST', url: '/v1/papers', payload: other });
+});
+afterAll(() => stopTestApp(t));
+
+describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
+  const cases: Case[] = [
+    {
+      name: 'wrong type for year',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, year: 'soon' },
+      status: 400,
+    },
+    {
+      name: 'missing title',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, title: undefined },
+      status: 400,
+    },
+    {
+      name: 'empty abstract',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, abstract: '   ' },
+      status: 400,
+    },
+    {
+      name: 'no authors',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, authors: [] },
+      status: 400,
+    },
+    {
+      name: 'an author listed twice',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, authors: [paper!.authors[0], paper!.authors[0]] },
+      status: 400,
+    },
+    {
+      name: 'id with a slash',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, id: 'a/b' },
+      status: 400,
+    },
+    {
+      name: 'a batch with one bad paper',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { papers: [paper, { ...paper, id: 'ok-2', year: -1 }] },
+      status: 400,
+    },
+    { name: 'an empty batch', method: 'POST', url: '/v1/papers', payload: { papers: [] }, status: 400 },
+    { name: 'a JSON array body', method: 'POST', url: '/v1/papers', payload: [paper], status: 400 },
+    {
+      name: 'a batch over the configured size',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { papers: [1, 2, 3, 4].map((n) => ({ ...paper, id: `big-${n}` })) },
+      status: 413,
+    },
+    {
+      name: 'the same id twice in a batch',
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { papers: [paper, paper] },
+      status: 422,
+    },
+    { name: 'unknown paper', url: '/v1/papers/no-such-paper', status: 404 },
+    { name: 'unknown paper for similar', url: '/v1/papers/no-such-paper/similar', status: 404 },
+    { name: 'delete unknown paper', method: 'DELETE', url: '/v1/papers/no-such-paper', status: 404 },
+    { name: 'limit over the cap', url: `/v1/papers/${other!.id}/similar?limit=5000`, status: 400 },
+    { name: 'limit not a number', url: `/v1/papers/${other!.id}/similar?limit=ten`, status: 400 },
+    {
+      name: 'year range reversed',
+      url: `/v1/papers/${other!.id}/similar?yearFrom=2023&yearTo=2020`,
+      status: 400,
+    },
+    { name: 'bad boolean', url: `/v1/papers/${other!.id}/similar?excludeSameAuthors=maybe`, status: 400 },
+    {
+      name: 'similar text without abstract',
+      method: 'POST',
+      url: '/v1/papers/similar',
+      payload: { title: 'x' },
+      status: 400,
+    },
+    {
+      name: 'similar text with empty abstract',
+      method: 'POST',
+      url: '/v1/papers/similar',
+      payload: { abstract: '' },
+      status: 400,
+    },
+    {
+      name: 'similar text with unknown filter',
+      method: 'POST',
+      url: '/v1/papers/similar',
+      payload: { abstract: 'x', filters: { color: 'red' } },
+      status: 400,
+    },
+    {
+      name: 'recommend without positives',
+      method: 'POST',
+      url: '/v1/papers/recommend',
+      payload: { positive: [] },
+      status: 400,
+    },
+    {
+      name: 'recommend with unknown ids',
+      method: 'POST',
+      url: '/v1/papers/recommend',
+      payload: { positive: ['nope'] },
+      status: 422,
+    },
+    { name: 'unknown researcher', url: '/v1/researchers/nobody-at-all', status: 404 },
+    { name: 'unknown researcher works', url: '/v1/researchers/nobody-at-all/papers', status: 404 },
+    { name: 'negative offset', url: '/v1/researchers?offset=-1', status: 400 },
+    { name: 'unknown route', url: '/v1/nothing-here', status: 404 },
+  ];
+
+  for (const c of cases) {
+    it(`answers ${c.status} for ${c.name}`, async () => {
+      const before = await paperCount();
+      const response = await t.app.inject({
+        method: c.method ?? 'GET',
+        url: c.url,
+        payload: c.payload as object,
+      });
+      expect(response.statusCode).toBe(c.status);
+      const body = response.json();
+      expect(body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      expect(await paperCount()).toBe(before);
+    });
+  }
+
+  it('rejects a body that is not valid UTF-8', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(JSON.stringify({ ...paper, title: 'caf' }).slice(0, -1)),
+      Buffer.from([0xff, 0x7d]),
+    ]);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      headers: { 'content-type': 'application/json' },
+      payload: bytes,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toMatch(/UTF-8/);
+    expect(await paperCount()).toBe(1);
+  });
+
+  it('rejects malformed JSON', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"id": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBeTruthy();
+  });
+
+  it('rejects a huge body with 413', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, abstract: 'word '.repeat(20_000) },
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('body_too_large');
+  });
+
+  it('rejects a media type it does not read with 415, and plain text with 400', async () => {
+    const xml = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<paper/>',
+    });
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json().error.code).toBe('invalid_media_type');
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
+    expect(text.statusCode).toBe(400);
+  });
+
+  it('names the offending fields', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...paper, year: 'soon' },
+    });
+    const paths = response.json().error.details.issues.map((i: { path: string }) => i.path);
+    expect(paths).toContain('body.year');
+  });
+});

@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createContainer } from '../../src/container.ts';
+import { createLogger } from '../../src/logger.ts';
+import {
+  cleanUp,
+  readSample,
+  startTestApp,
+  stopTestApp,
+  type TestApp,
+  testEnvironment,
+} from '../helpers/test-env.ts';
+
+const run = promisify(execFile);
+const sample = readSample();
+const opened: TestApp[] = [];
+afterAll(async () => {
+  for (const t of opened) await stopTestApp(t);
+});
+
+describe('the paper index follows Redis', () => {
+  it('when another process imports papers, then the running API finds them without a restart', async () => {
+    const t = await startTestApp('index-sync-stream');
+    opened.push(t);
+    await t.app.inject({ method: 'POST', url: '/v1/papers', payload: { papers: sample.slice(0, 20) } });
+    const file = path.join(t.config.dataDir, 'import.jsonl');
+    fs.writeFileSync(
+      file,
+      sample
+        .slice(20, 60)
+        .map((p) => JSON.stringify(p))
+        .join('\n'),
+    );
+
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/import.ts', file], {
+      env: { ...process.env, ...t.env },
+    });
+    expect(stdout).toMatch(/imported 40 new/);
+
+    const imported = sample[30]!.id;
+    expect(
+      (await t.app.inject({ url: `/v1/papers/${imported}/similar?limit=59` })).json().items,
+    ).toHaveLength(59);
+    const fromApiPaper = await t.app.inject({ url: `/v1/papers/${sample[0]!.id}/similar?limit=59` });
+    expect(fromApiPaper.json().items.map((i: { paper: { id: string } }) => i.paper.id)).toContain(imported);
+    expect(await t.container.paperIndex.inSync()).toBe(true);
+  });
+
+  it('when the index files are deleted, then it is rebuilt from Redis and answers the same', async () => {
+    const env = testEnvironment('index-sync-rebuild');
+    const config = loadConfig(env);
+    const logger = createLogger('warn');
+    const queries = [sample[0]!.id, sample[77]!.id, sample[150]!.id];
+
+    const first = createContainer(config, logger);
+    await first.start({ backgroundSync: false });
+    await first.services.papers.ingest(sample.slice(0, 200));
+    const page = { limit: 5, offset: 0 };
+    const answers = async (c: typeof first) =>
+      Promise.all(
+        queries.map(async (id) =>
+          (await c.services.papers.similarToPaper(id, { page, filters: {}, excludeSameAuthors: false })).map(
+            (s) => s.paper.id,
+          ),
+        ),
+      );
+    const expected = await answers(first);
+    await first.close(); // saves a snapshot
+
+    const fromSnapshot = createContainer(config, logger);
+    expect(await fromSnapshot.start({ backgroundSync: false })).toEqual({ indexRebuilt: false });
+    expect(fromSnapshot.paperIndex.index.size).toBe(200);
+    expect(await answers(fromSnapshot)).toEqual(expected);
+    await fromSnapshot.close();
+
+    fs.rmSync(path.join(config.dataDir, 'index'), { recursive: true, force: true });
+    const rebuilt = createContainer(config, logger);
+    expect(await rebuilt.start({ backgroundSync: false })).toEqual({ indexRebuilt: true });
+    expect(rebuilt.paperIndex.index.size).toBe(200);
+    expect(await answers(rebuilt)).toEqual(expected);
+    await rebuilt.close();
+    await cleanUp(config);
+  });
+
+  it('when Redis holds other data than the snapshot was made from, then the snapshot is not used', async () => {
+    const env = testEnvironment('index-sync-epoch');
+    const config = loadConfig(env);
+    const logger = createLogger('warn');
+    const first = createContainer(config, logger);
+    await first.start({ backgroundSync: false });
+    await first.services.papers.ingest(sample.slice(0, 10));
+    await first.close();
+    // The store is emptied (as a Redis restart without persistence would): a new epoch begins.
+    await cleanUp({ ...config, dataDir: path.join(config.dataDir, 'nothing') });
+
+    const second = createContainer(config, logger);
+    expect(await second.paperIndex.open()).toEqual({ rebuilt: true });
+    expect(second.paperIndex.index.size).toBe(0);
+    await second.close();
+    await cleanUp(config);
+  });
+});

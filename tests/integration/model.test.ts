@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { ensureModel } from '../../src/embedding/model-setup.ts';
+import { cosine } from '../../src/embedding/pooling.ts';
+import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+
+const GNN_A =
+  'Graph neural networks for recommendation: we propose a GNN that propagates embeddings over the user-item interaction graph for collaborative filtering.';
+const GNN_B =
+  'We present a graph convolutional approach to recommender systems that learns user and item representations by aggregating neighbours in the interaction graph.';
+const COOKING =
+  'Preheat the oven to 200 degrees, toss the vegetables with olive oil and garlic, and roast them for thirty minutes.';
+const MT =
+  'Neural machine translation for low-resource languages benefits from back-translation and multilingual pretraining.';
+
+describe('the local all-MiniLM-L6-v2 model', () => {
+  const config = loadConfig({});
+  const options = { modelsDir: config.model.dir, modelName: config.model.name, batchSize: 1 };
+  const int8 = new TransformersEmbedder({ ...options, quantized: true });
+  const fp32 = new TransformersEmbedder({ ...options, quantized: false });
+
+  beforeAll(async () => {
+    await Promise.all([int8.load(), fp32.load()]);
+  });
+
+  it('is set up idempotently: a second setup writes nothing', async () => {
+    const again = await ensureModel(config.model.dir, config.model.name);
+    expect(again.generated).toBe(false);
+  });
+
+  it('gives 384-dimensional unit-length vectors', async () => {
+    for (const vector of await int8.embed([GNN_A, COOKING, 'x'])) {
+      expect(vector).toHaveLength(384);
+      expect(Math.sqrt(cosine(vector, vector))).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('scores related abstracts clearly higher than unrelated ones', async () => {
+    for (const embedder of [int8, fp32]) {
+      const [a, b, cooking, mt] = await embedder.embed([GNN_A, GNN_B, COOKING, MT]);
+      expect(cosine(a!, b!)).toBeGreaterThan(0.55);
+      expect(cosine(a!, cooking!)).toBeLessThan(0.15);
+      expect(cosine(a!, b!) - cosine(a!, mt!)).toBeGreaterThan(0.3);
+    }
+  });
+
+  it('gives the same vector for the same text, whatever else is embedded with it', async () => {
+    // int8 runs one text per call (the default batch size): dynamic quantisation scales a whole batch
+    // together, so a text's int8 vector would otherwise depend on its batch companions.
+    const [alone] = await int8.embed([GNN_A]);
+    const together = await int8.embed([COOKING, GNN_A, MT.repeat(20)]);
+    expect(Array.from(together[1]!)).toEqual(Array.from(alone!));
+    // fp32 batches are padded; padding is masked out of attention and pooling.
+    const fp32Batched = new TransformersEmbedder({ ...options, quantized: false, batchSize: 8 });
+    const [fpAlone] = await fp32.embed([GNN_A]);
+    const fpBatch = await fp32Batched.embed([COOKING, GNN_A, MT.repeat(20)]);
+    expect(cosine(fpAlone!, fpBatch[1]!)).toBeGreaterThan(0.9999);
+  });
+
+  it('truncates long texts at 256 tokens instead of failing', async () => {
+    const long = `${GNN_A} `.repeat(200);
+    const [vector] = await int8.embed([long]);
+    expect(cosine(vector!, vector!)).toBeCloseTo(1, 4);
+  });
+
+  it('quantised int8 vectors agree with fp32 ones', async () => {
+    const texts = [GNN_A, GNN_B, COOKING, MT];
+    const [q, f] = await Promise.all([int8.embed(texts), fp32.embed(texts)]);
+    const mean = texts.reduce((sum, _, i) => sum + cosine(q[i]!, f[i]!), 0) / texts.length;
+    expect(mean).toBeGreaterThan(0.98);
+  });
+});

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VectorIndex } from '../../src/vector/vector-index.ts';
+
+const settings = { m: 16, efConstruction: 100, efSearch: 20 };
+
+/** Deterministic pseudo-random unit vectors. */
+function vectors(count: number, dim: number, seed = 1): Float32Array[] {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31 - 0.5;
+  };
+  return Array.from({ length: count }, () => Float32Array.from({ length: dim }, next));
+}
+
+function exactTop(
+  all: Float32Array[],
+  query: Float32Array,
+  k: number,
+  keep: (i: number) => boolean,
+): number[] {
+  const cos = (a: Float32Array, b: Float32Array) => {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let i = 0; i < a.length; i++) {
+      dot += a[i]! * b[i]!;
+      na += a[i]! * a[i]!;
+      nb += b[i]! * b[i]!;
+    }
+    return dot / Math.sqrt(na * nb);
+  };
+  return all
+    .map((v, i) => ({ i, s: cos(v, query) }))
+    .filter(({ i }) => keep(i))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, k)
+    .map(({ i }) => i);
+}
+
+describe('vector index', () => {
+  const data = vectors(3000, 16);
+  const build = () => {
+    const index = new VectorIndex<{ year: number }>(16, settings);
+    for (const [i, v] of data.entries()) index.upsert(`p${i}`, v, { year: 2000 + (i % 20) });
+    return index;
+  };
+
+  it('grows past its initial capacity and finds an item as its own nearest neighbour', () => {
+    const index = build();
+    expect(index.size).toBe(3000);
+    expect(index.search(data[2500]!, 1)[0]).toMatchObject({ id: 'p2500' });
+    expect(index.search(data[2500]!, 1)[0]!.score).toBeCloseTo(1, 5);
+  });
+
+  it('returns a full page for a selective filter, exactly ranked', () => {
+    const index = build();
+    // 150 of 3000 items match: answered exactly.
+    const hits = index.search(data[0]!, 10, (_id, meta) => meta.year === 2003);
+    expect(hits).toHaveLength(10);
+    const expected = exactTop(data, data[0]!, 10, (i) => i % 20 === 3).map((i) => `p${i}`);
+    expect(hits.map((h) => h.id)).toEqual(expected);
+  });
+
+  it('returns a full page for a broad filter through HNSW', () => {
+    const index = build();
+    const hits = index.search(data[0]!, 50, (_id, meta) => meta.year !== 2003);
+    expect(hits).toHaveLength(50);
+    expect(hits.every((h) => Number(h.id.slice(1)) % 20 !== 3)).toBe(true);
+  });
+
+  it('never returns removed items, and revives an item that is added again', () => {
+    const index = build();
+    expect(index.remove('p7')).toBe(true);
+    expect(index.remove('p7')).toBe(false);
+    expect(index.search(data[7]!, 5).map((h) => h.id)).not.toContain('p7');
+    expect(index.size).toBe(2999);
+    index.upsert('p7', data[7]!, { year: 1999 });
+    expect(index.search(data[7]!, 1)[0]!.id).toBe('p7');
+    expect(index.metaOf('p7')).toEqual({ year: 1999 });
+  });
+
+  it('answers the same after a save and a load', async () => {
+    const index = build();
+    index.remove('p11');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+    await index.save(dir, { marker: 42 });
+    const loaded = new VectorIndex<{ year: number }>(16, settings);
+    expect(await loaded.load(dir)).toEqual({ marker: 42 });
+    expect(loaded.size).toBe(2999);
+    for (const q of [0, 5, 11, 999]) {
+      expect(loaded.search(data[q]!, 10).map((h) => h.id)).toEqual(
+        index.search(data[q]!, 10).map((h) => h.id),
+      );
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports no snapshot in an empty folder', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+    expect(await new VectorIndex(16, settings).load(dir)).toBeNull();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('survives a filter that throws by treating the item as filtered out', () => {
+    const index = build();
+    const hits = index.search(data[0]!, 5, (id) => {
+      if (id === 'p0') throw new Error('boom');
+      return true;
+    });
+    expect(hits.map((h) => h.id)).not.toContain('p0');
+    expect(hits).toHaveLength(5);
+  });
+});
