@@ -3,16 +3,21 @@ import type { Config } from './config.ts';
 import { CachedEmbedder } from './embedding/cached-embedder.ts';
 import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
 import type { Logger } from './logger.ts';
+import { CollaboratorsService } from './services/collaborators-service.ts';
+import { InsightsService } from './services/insights-service.ts';
 import { PapersService } from './services/papers-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
 import { createKeys } from './storage/keys.ts';
 import { PaperRepository } from './storage/paper-repository.ts';
+import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { PaperIndex } from './vector/paper-index.ts';
+import { ResearcherIndex } from './vector/researcher-index.ts';
 
 /** How often a process holding an index looks for papers written by other processes. */
 const INDEX_POLL_MS = 500;
+const PROFILE_TOPICS = 8;
 
 /** Builds the object graph once: Redis, repositories, embedder, index and services. */
 export function createContainer(config: Config, logger: Logger) {
@@ -28,13 +33,22 @@ export function createContainer(config: Config, logger: Logger) {
   const repositories = {
     papers: new PaperRepository(redis, keys, config.changeStreamMaxLen),
     researchers: new ResearcherRepository(redis, keys),
+    rankers: new RankerRepository(redis, keys),
   };
+  const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
-    dir: path.join(config.dataDir, 'index', config.keyPrefix, 'papers'),
+    dir: path.join(indexDir, 'papers'),
     modelVersion: embedder.modelVersion,
     dimension: embedder.dimension,
     logger,
   });
+  const researcherIndex = new ResearcherIndex(
+    config.hnsw,
+    embedder.dimension,
+    path.join(indexDir, 'researchers'),
+  );
+  paperIndex.attach(researcherIndex);
+  const insights = new InsightsService({ researcherIndex, paperIndex, ...repositories });
   const services = {
     papers: new PapersService({
       papers: repositories.papers,
@@ -42,7 +56,18 @@ export function createContainer(config: Config, logger: Logger) {
       index: paperIndex,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
     }),
-    researchers: new ResearchersService(repositories),
+    researchers: new ResearchersService({
+      ...repositories,
+      topics: (id) => insights.topics(id, PROFILE_TOPICS),
+    }),
+    insights,
+    collaborators: new CollaboratorsService({
+      researcherIndex,
+      paperIndex,
+      embedder,
+      logger,
+      ...repositories,
+    }),
   };
   let modelLoaded = false;
 
@@ -54,6 +79,7 @@ export function createContainer(config: Config, logger: Logger) {
     embedder,
     repositories,
     paperIndex,
+    researcherIndex,
     services,
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */

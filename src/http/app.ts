@@ -10,6 +10,7 @@ import {
 import type { Container } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
 import { registerErrorHandler } from './error-handler.ts';
+import { collaboratorsRoutes } from './routes/collaborators.ts';
 import { healthRoutes } from './routes/health.ts';
 import { papersRoutes } from './routes/papers.ts';
 import { researchersRoutes } from './routes/researchers.ts';
@@ -57,5 +58,6 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
   await app.register(healthRoutes(() => container.readiness()));
   await app.register(papersRoutes(container.services.papers));
   await app.register(researchersRoutes(container.services.researchers));
+  await app.register(collaboratorsRoutes(container.services.collaborators, container.services.insights));
   return app;
 }

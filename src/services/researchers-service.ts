@@ -8,6 +8,7 @@ export type CloseCollaborator = { id: string; name: string; jointPapers: number;
 
 export type ResearcherProfile = ResearcherRecord & {
   counts: { papers: number; coauthors: number };
+  topics: string[];
   works: Paper[];
   closeCollaborators: CloseCollaborator[];
 };
@@ -16,7 +17,14 @@ const PROFILE_WORKS = 10;
 const PROFILE_COLLABORATORS = 10;
 
 export class ResearchersService {
-  constructor(private readonly deps: { researchers: ResearcherRepository; papers: PaperRepository }) {}
+  constructor(
+    private readonly deps: {
+      researchers: ResearcherRepository;
+      papers: PaperRepository;
+      /** Readable key phrases of a researcher's work. */
+      topics: (id: string) => Promise<string[]>;
+    },
+  ) {}
 
   async record(id: string): Promise<ResearcherRecord> {
     const record = await this.deps.researchers.get(id);
@@ -26,13 +34,14 @@ export class ResearchersService {
 
   async profile(id: string): Promise<ResearcherProfile> {
     const record = await this.record(id);
-    const [papers, coauthors, works, closeCollaborators] = await Promise.all([
+    const [papers, coauthors, works, closeCollaborators, topics] = await Promise.all([
       this.deps.researchers.paperCount(id),
       this.deps.researchers.coauthorCount(id),
       this.works(id, { offset: 0, limit: PROFILE_WORKS }),
       this.closeCollaborators(id, PROFILE_COLLABORATORS),
+      this.deps.topics(id),
     ]);
-    return { ...record, counts: { papers, coauthors }, works: works.items, closeCollaborators };
+    return { ...record, counts: { papers, coauthors }, topics, works: works.items, closeCollaborators };
   }
 
   /** A researcher's papers, newest first. */

@@ -30,12 +30,16 @@ export function createKeys(prefix: string) {
     coauthors: (id: string) => segment.coauthors + id,
     /** ZSET co-author id → year of the latest joint paper. */
     coauthorLatest: (id: string) => segment.coauthorLatest + id,
-    /** ZSET affiliation → latest year it appeared on a paper. */
+    /** ZSET affiliation → the first year it appeared on one of the researcher's papers. */
     affiliations: (id: string) => segment.affiliations + id,
     /** ZSET (score 0) of "<name token>\u0000<researcher id>" for prefix search by name. */
     researcherNames: () => `${root}:researcher-names`,
+    /** HASH term → number of papers whose title or abstract has it (for topic phrases). */
+    termDocumentFrequency: () => `${root}:term-df`,
     /** STREAM of paper changes (op, id) that every process holding an index applies. */
     paperChanges: () => `${root}:paper-changes`,
+    /** STRING (JSON): the learned collaborator ranking models with their version. */
+    rankerModels: () => `${root}:ranker-models`,
     /** STRING: random id of this store's lifetime; a saved index from another epoch is stale. */
     epoch: () => `${root}:epoch`,
     luaKeyPrefixes: segment,

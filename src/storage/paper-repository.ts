@@ -1,4 +1,5 @@
 import type { IngestStatus, Paper } from '../domain/paper.ts';
+import { paperTerms } from '../recommend/terms.ts';
 import type { Keys } from './keys.ts';
 import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
 import type { Redis } from './redis.ts';
@@ -48,8 +49,8 @@ export class PaperRepository {
   ) {
     this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
     // defineCommand sends each script once and then calls it by its SHA (EVALSHA).
-    redis.defineCommand('peerscoutUpsertPaper', { numberOfKeys: 5, lua: upsertPaperScript });
-    redis.defineCommand('peerscoutDeletePaper', { numberOfKeys: 3, lua: deletePaperScript });
+    redis.defineCommand('peerscoutUpsertPaper', { numberOfKeys: 6, lua: upsertPaperScript });
+    redis.defineCommand('peerscoutDeletePaper', { numberOfKeys: 4, lua: deletePaperScript });
     this.scripts = redis as unknown as ScriptCommands;
   }
 
@@ -61,6 +62,7 @@ export class PaperRepository {
       contentHash: write.contentHash,
       textHash: write.textHash,
       authorIdsJson: JSON.stringify(paper.authors.map((a) => a.id)),
+      termsJson: JSON.stringify(paperTerms(paper.title, paper.abstract)),
       year: paper.year,
       venue: paper.venue,
       now: new Date().toISOString(),
@@ -78,6 +80,7 @@ export class PaperRepository {
       this.keys.paperChanges(),
       this.keys.researchers(),
       this.keys.researcherNames(),
+      this.keys.termDocumentFrequency(),
       this.prefixes,
       JSON.stringify(payload),
       vectorToBuffer(write.vector),
@@ -89,6 +92,7 @@ export class PaperRepository {
       this.keys.paper(id),
       this.keys.papers(),
       this.keys.paperChanges(),
+      this.keys.termDocumentFrequency(),
       this.prefixes,
       id,
       this.streamMaxLen,
@@ -155,6 +159,13 @@ export class PaperRepository {
 
   count(): Promise<number> {
     return this.redis.zcard(this.keys.papers());
+  }
+
+  /** How many papers contain each term (0 for unknown terms). */
+  async documentFrequencies(terms: string[]): Promise<Map<string, number>> {
+    if (terms.length === 0) return new Map();
+    const counts = await this.redis.hmget(this.keys.termDocumentFrequency(), ...terms);
+    return new Map(terms.map((term, i) => [term, Number(counts[i] ?? 0)]));
   }
 
   /** Paper ids in id order, for paging and for walking the whole store. */

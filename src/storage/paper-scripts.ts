@@ -38,6 +38,14 @@ local function recomputeLatest(x, y)
   end
 end
 
+local function countTerms(dfKey, termsJson, delta)
+  if not termsJson then return end
+  for _, term in ipairs(cjson.decode(termsJson)) do
+    local count = redis.call('HINCRBY', dfKey, term, delta)
+    if count <= 0 then redis.call('HDEL', dfKey, term) end
+  end
+end
+
 local function recomputeLatestAmong(authors)
   for _, x in ipairs(authors) do
     for _, y in ipairs(authors) do
@@ -48,7 +56,7 @@ end
 `;
 
 /**
- * KEYS: paper, papers, changes, researchers, researcherNames.
+ * KEYS: paper, papers, changes, researchers, researcherNames, termDocumentFrequency.
  * ARGV: prefixes JSON, payload JSON, vector bytes.
  * Returns 'created', 'updated' or 'unchanged' (same content hash: nothing is written).
  */
@@ -61,13 +69,17 @@ local oldAuthors = {}
 local oldJson = redis.call('HGET', paperKey, 'authorIds')
 if oldJson then oldAuthors = cjson.decode(oldJson) end
 local createdAt = redis.call('HGET', paperKey, 'createdAt') or a.now
+local oldTerms = redis.call('HGET', paperKey, 'terms')
 
 if existingHash then unlinkAuthors(oldAuthors, a.id) end
+countTerms(KEYS[6], oldTerms, -1)
+countTerms(KEYS[6], a.termsJson, 1)
 
 redis.call('DEL', paperKey)
 redis.call('HSET', paperKey,
   'data', a.data, 'contentHash', a.contentHash, 'textHash', a.textHash, 'vector', ARGV[3],
-  'authorIds', a.authorIdsJson, 'year', a.year, 'venue', a.venue, 'createdAt', createdAt, 'updatedAt', a.now)
+  'authorIds', a.authorIdsJson, 'terms', a.termsJson, 'year', a.year, 'venue', a.venue,
+  'createdAt', createdAt, 'updatedAt', a.now)
 redis.call('ZADD', KEYS[2], 0, a.id)
 
 for _, author in ipairs(a.authors) do
@@ -82,7 +94,7 @@ for _, author in ipairs(a.authors) do
   end
   redis.call('HSET', researcherKey, 'updatedAt', a.now)
   if author.affiliation then
-    redis.call('ZADD', P.affiliations .. author.id, 'GT', a.year, author.affiliation)
+    redis.call('ZADD', P.affiliations .. author.id, 'LT', a.year, author.affiliation)
   end
   redis.call('ZADD', P.researcherPapers .. author.id, a.year, a.id)
   for _, other in ipairs(a.authors) do
@@ -106,7 +118,7 @@ return 'created'
 `;
 
 /**
- * KEYS: paper, papers, changes. ARGV: prefixes JSON, paper id, stream max length.
+ * KEYS: paper, papers, changes, termDocumentFrequency. ARGV: prefixes JSON, paper id, stream max length.
  * Returns 1 when the paper existed and was deleted, 0 otherwise.
  */
 export const deletePaperScript = `${graphHelpers}
@@ -115,6 +127,7 @@ local authorsJson = redis.call('HGET', paperKey, 'authorIds')
 if not authorsJson then return 0 end
 local authors = cjson.decode(authorsJson)
 unlinkAuthors(authors, ARGV[2])
+countTerms(KEYS[4], redis.call('HGET', paperKey, 'terms'), -1)
 redis.call('DEL', paperKey)
 redis.call('ZREM', KEYS[2], ARGV[2])
 recomputeLatestAmong(authors)

@@ -98,6 +98,21 @@ export class ResearcherRepository {
     return limit === undefined ? out : out.slice(0, limit);
   }
 
+  /** Affiliations that appeared on each researcher's papers up to a year (all years when omitted). */
+  async affiliationsAsOf(ids: string[], year?: number): Promise<Map<string, string[]>> {
+    if (ids.length === 0) return new Map();
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.zrangebyscore(this.keys.affiliations(id), '-inf', year ?? '+inf');
+    const results = (await pipeline.exec()) ?? [];
+    return new Map(
+      ids.map((id, i) => {
+        const [error, list] = results[i]!;
+        if (error) throw error;
+        return [id, list as string[]];
+      }),
+    );
+  }
+
   /** Sets profile fields of an existing researcher; returns false when there is no such researcher. */
   async updateProfile(
     id: string,

@@ -5,6 +5,19 @@ import { type HnswSettings, VectorIndex } from './vector-index.ts';
 
 type SavedState = { epoch: string; lastChangeId: string; modelVersion: string };
 
+export type PaperChange = { id: string; before?: PaperMeta; after?: PaperMeta };
+
+/** An index computed from the paper index (e.g. researcher interests), kept in step with it. */
+export interface DerivedPaperIndex {
+  /** Recomputes everything from the paper index. */
+  reset(papers: VectorIndex<PaperMeta>): Promise<void>;
+  /** Applies changes that the paper index has just applied. */
+  apply(changes: PaperChange[], papers: VectorIndex<PaperMeta>): Promise<void>;
+  /** Loads a snapshot made at `changeId`; false when there is none for exactly that change. */
+  load(changeId: string, papers: VectorIndex<PaperMeta>): Promise<boolean>;
+  save(changeId: string): Promise<void>;
+}
+
 const REBUILD_PAGE = 1000;
 const CHANGES_PAGE = 1000;
 
@@ -31,6 +44,7 @@ export class PaperIndex {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
+  private readonly derived: DerivedPaperIndex[] = [];
 
   constructor(
     private readonly papers: PaperRepository,
@@ -38,6 +52,11 @@ export class PaperIndex {
     private readonly options: { dir: string; modelVersion: string; dimension: number; logger: Logger },
   ) {
     this.index = new VectorIndex<PaperMeta>(options.dimension, settings);
+  }
+
+  /** Keeps another index in step with this one; attach before open(). */
+  attach(derived: DerivedPaperIndex): void {
+    this.derived.push(derived);
   }
 
   /** Loads the snapshot or rebuilds from Redis, then applies every change made since. */
@@ -52,6 +71,9 @@ export class PaperIndex {
       compareStreamIds(trimmed, state.lastChangeId) <= 0;
     if (usable) {
       this.lastChangeId = state.lastChangeId;
+      for (const derived of this.derived) {
+        if (!(await derived.load(this.lastChangeId, this.index))) await derived.reset(this.index);
+      }
       await this.catchUp();
       this.options.logger.info({ papers: this.index.size }, 'paper index loaded from its snapshot');
       return { rebuilt: false };
@@ -84,6 +106,7 @@ export class PaperIndex {
     }
     this.lastChangeId = from;
     this.dirty = true;
+    for (const derived of this.derived) await derived.reset(this.index);
     await this.applyPendingChanges();
     this.options.logger.info(
       { papers: this.index.size, ms: Date.now() - started },
@@ -105,12 +128,20 @@ export class PaperIndex {
       const entries = new Map(
         (await this.papers.indexEntries(upserts)).flatMap((entry) => (entry ? [[entry.id, entry]] : [])),
       );
+      const paperChanges: PaperChange[] = [];
       for (const change of changes) {
         // The entry read now is the paper's current state; a later delete in this page wins below.
         const entry = entries.get(change.id);
-        if (change.op === 'upsert' && entry) this.index.upsert(entry.id, entry.vector, entryMeta(entry));
-        else this.index.remove(change.id);
+        const before = this.index.metaOf(change.id);
+        if (change.op === 'upsert' && entry) {
+          const after = entryMeta(entry);
+          this.index.upsert(entry.id, entry.vector, after);
+          paperChanges.push({ id: change.id, before, after });
+        } else if (this.index.remove(change.id)) {
+          paperChanges.push({ id: change.id, before });
+        }
       }
+      for (const derived of this.derived) await derived.apply(paperChanges, this.index);
       this.lastChangeId = changes[changes.length - 1]!.streamId;
       this.dirty = true;
       applied += changes.length;
@@ -144,6 +175,7 @@ export class PaperIndex {
         modelVersion: this.options.modelVersion,
       };
       await this.index.save(this.options.dir, state);
+      for (const derived of this.derived) await derived.save(this.lastChangeId);
     });
   }
 

@@ -30,6 +30,8 @@ export class VectorIndex<M> {
   private meta: (M | null)[] = [];
   private readonly labels = new Map<string, number>();
   private live = 0;
+  /** Unit vectors by label, row after row: exact search and vector reads without crossing into hnswlib. */
+  private vectors = new Float32Array(0);
 
   constructor(
     readonly dimension: number,
@@ -63,10 +65,31 @@ export class VectorIndex<M> {
     return label === undefined ? undefined : (this.meta[label] ?? undefined);
   }
 
+  /** The stored unit vector (a view: do not modify). */
   vectorOf(id: string): Float32Array | undefined {
     const label = this.labels.get(id);
     if (label === undefined || this.meta[label] === null) return undefined;
-    return Float32Array.from(this.hnsw.getPoint(label));
+    return this.row(label);
+  }
+
+  private row(label: number): Float32Array {
+    return this.vectors.subarray(label * this.dimension, (label + 1) * this.dimension);
+  }
+
+  private storeVector(label: number, vector: Float32Array | number[]): void {
+    const needed = (label + 1) * this.dimension;
+    if (needed > this.vectors.length) {
+      const grown = new Float32Array(
+        Math.max(needed, this.vectors.length * 2, INITIAL_CAPACITY * this.dimension),
+      );
+      grown.set(this.vectors);
+      this.vectors = grown;
+    }
+    let norm = 0;
+    for (const v of vector) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    const row = this.row(label);
+    for (let d = 0; d < this.dimension; d++) row[d] = vector[d]! / norm;
   }
 
   upsert(id: string, vector: Float32Array, meta: M): void {
@@ -82,6 +105,7 @@ export class VectorIndex<M> {
     if (this.meta[label] === null) this.live += 1;
     // addPoint on an existing label replaces its vector and, when it was deleted, revives it.
     this.hnsw.addPoint(Array.from(vector), label);
+    this.storeVector(label, vector);
     this.meta[label] = meta;
   }
 
@@ -140,16 +164,13 @@ export class VectorIndex<M> {
     for (const v of vector) norm += v * v;
     norm = Math.sqrt(norm) || 1;
     const hits: SearchHit[] = [];
+    const dim = this.dimension;
+    const all = this.vectors;
     for (let label = 0; label < this.ids.length; label++) {
       if (!accepts(label)) continue;
-      const point = this.hnsw.getPoint(label);
       let dot = 0;
-      let pointNorm = 0;
-      for (let d = 0; d < point.length; d++) {
-        dot += point[d]! * vector[d]!;
-        pointNorm += point[d]! * point[d]!;
-      }
-      hits.push({ id: this.ids[label]!, score: dot / (norm * (Math.sqrt(pointNorm) || 1)) });
+      for (let d = 0, offset = label * dim; d < dim; d++) dot += all[offset + d]! * vector[d]!;
+      hits.push({ id: this.ids[label]!, score: dot / norm });
     }
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
@@ -209,16 +230,21 @@ export class VectorIndex<M> {
     this.meta = sidecar.meta;
     this.labels.clear();
     this.live = 0;
+    this.vectors = new Float32Array(0);
     sidecar.ids.forEach((id, label) => {
       if (id === null) return;
       this.labels.set(id, label);
-      if (sidecar.meta[label] !== null) this.live += 1;
+      if (sidecar.meta[label] !== null) {
+        this.live += 1;
+        this.storeVector(label, index.getPoint(label));
+      }
     });
     return sidecar.state;
   }
 
   clear(): void {
     this.hnsw = this.emptyIndex(INITIAL_CAPACITY);
+    this.vectors = new Float32Array(0);
     this.ids = [];
     this.meta = [];
     this.labels.clear();

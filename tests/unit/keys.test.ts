@@ -16,6 +16,8 @@ describe('Redis key builders', () => {
       keys.affiliations('r'),
       keys.researcherNames(),
       keys.paperChanges(),
+      keys.termDocumentFrequency(),
+      keys.rankerModels(),
       keys.epoch(),
     ];
     for (const key of all) expect(key.startsWith('{ps}:')).toBe(true);

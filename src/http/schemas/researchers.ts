@@ -15,6 +15,7 @@ export const researcherSchema = z.object({
 
 export const profileSchema = researcherSchema.extend({
   counts: z.object({ papers: z.number(), coauthors: z.number() }),
+  topics: z.array(z.string()),
   works: z.array(paperSchema),
   closeCollaborators: z.array(
     z.object({ id: z.string(), name: z.string(), jointPapers: z.number(), latestYear: z.number() }),

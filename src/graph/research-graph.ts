@@ -1,0 +1,137 @@
+import type { PaperMeta } from '../domain/paper-filters.ts';
+
+export type CoauthorEdge = { count: number; latestYear: number };
+
+/**
+ * The co-authorship graph and each researcher's papers, held in memory and derived from paper
+ * metadata (the paper index's), so graph measures run without Redis round trips.
+ */
+export class ResearchGraph {
+  private readonly papers = new Map<string, PaperMeta>();
+  private readonly papersByResearcher = new Map<string, Set<string>>();
+  private readonly edges = new Map<string, Map<string, CoauthorEdge>>();
+  private newestYear = 0;
+
+  static fromPapers(entries: Iterable<{ id: string; meta: PaperMeta }>): ResearchGraph {
+    const graph = new ResearchGraph();
+    for (const { id, meta } of entries) graph.addPaper(id, meta);
+    return graph;
+  }
+
+  get researcherCount(): number {
+    return this.papersByResearcher.size;
+  }
+
+  /** The year of the newest paper ever added: the graph's "now" for recency. */
+  get latestPaperYear(): number {
+    return this.newestYear;
+  }
+
+  get paperCount(): number {
+    return this.papers.size;
+  }
+
+  hasResearcher(id: string): boolean {
+    return this.papersByResearcher.has(id);
+  }
+
+  researchers(): IterableIterator<string> {
+    return this.papersByResearcher.keys();
+  }
+
+  paper(id: string): PaperMeta | undefined {
+    return this.papers.get(id);
+  }
+
+  papersOf(researcher: string): string[] {
+    return [...(this.papersByResearcher.get(researcher) ?? [])];
+  }
+
+  paperCountOf(researcher: string): number {
+    return this.papersByResearcher.get(researcher)?.size ?? 0;
+  }
+
+  neighbours(researcher: string): ReadonlyMap<string, CoauthorEdge> {
+    return this.edges.get(researcher) ?? EMPTY;
+  }
+
+  degree(researcher: string): number {
+    return this.edges.get(researcher)?.size ?? 0;
+  }
+
+  /** The year of the researcher's newest paper, or 0. */
+  latestYear(researcher: string): number {
+    let latest = 0;
+    for (const id of this.papersByResearcher.get(researcher) ?? [])
+      latest = Math.max(latest, this.papers.get(id)!.year);
+    return latest;
+  }
+
+  /** Adds or replaces a paper; returns the ids of researchers whose papers or edges changed. */
+  addPaper(id: string, meta: PaperMeta): Set<string> {
+    const touched = this.removePaper(id);
+    this.papers.set(id, meta);
+    this.newestYear = Math.max(this.newestYear, meta.year);
+    for (const author of meta.authorIds) {
+      touched.add(author);
+      let own = this.papersByResearcher.get(author);
+      if (!own) {
+        own = new Set();
+        this.papersByResearcher.set(author, own);
+      }
+      own.add(id);
+      for (const other of meta.authorIds) {
+        if (other === author) continue;
+        let adjacency = this.edges.get(author);
+        if (!adjacency) {
+          adjacency = new Map();
+          this.edges.set(author, adjacency);
+        }
+        const edge = adjacency.get(other);
+        if (edge) {
+          edge.count += 1;
+          edge.latestYear = Math.max(edge.latestYear, meta.year);
+        } else {
+          adjacency.set(other, { count: 1, latestYear: meta.year });
+        }
+      }
+    }
+    return touched;
+  }
+
+  /** Removes a paper; returns the ids of researchers whose papers or edges changed. */
+  removePaper(id: string): Set<string> {
+    const meta = this.papers.get(id);
+    const touched = new Set<string>();
+    if (!meta) return touched;
+    this.papers.delete(id);
+    for (const author of meta.authorIds) {
+      touched.add(author);
+      const own = this.papersByResearcher.get(author);
+      own?.delete(id);
+      if (own?.size === 0) this.papersByResearcher.delete(author);
+      const adjacency = this.edges.get(author);
+      if (!adjacency) continue;
+      for (const other of meta.authorIds) {
+        const edge = adjacency.get(other);
+        if (!edge) continue;
+        edge.count -= 1;
+        if (edge.count <= 0) adjacency.delete(other);
+        else edge.latestYear = this.latestJointYear(author, other);
+      }
+      if (adjacency.size === 0) this.edges.delete(author);
+    }
+    return touched;
+  }
+
+  private latestJointYear(a: string, b: string): number {
+    let latest = 0;
+    for (const id of this.papersByResearcher.get(a) ?? []) {
+      const meta = this.papers.get(id)!;
+      if (meta.authorIds.includes(b)) latest = Math.max(latest, meta.year);
+    }
+    return latest;
+  }
+}
+
+const EMPTY: ReadonlyMap<string, CoauthorEdge> = new Map();

@@ -1,0 +1,158 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { CollaboratorOptions } from '../../recommend/collaborators.ts';
+import type { CollaboratorsService } from '../../services/collaborators-service.ts';
+import type { InsightsService } from '../../services/insights-service.ts';
+import {
+  collaboratorsQuery,
+  graphQuery,
+  graphResponse,
+  relatedPapersQuery,
+  relatedPapersResponse,
+  similarResearchersResponse,
+  suggestBody,
+  suggestionsResponse,
+  trainingResponse,
+} from '../schemas/collaborators.ts';
+import { errorResponses, idParams, page, pageQuery } from '../schemas/common.ts';
+
+/** Options as the ranking takes them: offset is served by ranking deeper and skipping. */
+function rankingOptions(o: {
+  limit: number;
+  offset: number;
+  novelty: number;
+  diversity: number;
+  activeSince?: number;
+  openToCollaborateOnly: boolean;
+  excludeIds?: string[];
+  excludeInstitutions?: string[];
+  excludeCoauthors?: boolean;
+}): CollaboratorOptions {
+  return {
+    limit: o.limit + o.offset,
+    novelty: o.novelty,
+    diversity: o.diversity,
+    activeSince: o.activeSince,
+    openToCollaborateOnly: o.openToCollaborateOnly,
+    excludeIds: o.excludeIds ?? [],
+    excludeInstitutions: o.excludeInstitutions ?? [],
+    excludeCoauthors: o.excludeCoauthors ?? true,
+  };
+}
+
+export function collaboratorsRoutes(
+  collaborators: CollaboratorsService,
+  insights: InsightsService,
+): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/v1/researchers/:id/collaborators',
+      {
+        schema: {
+          tags: ['collaborators'],
+          summary: 'Suggested collaborators with the evidence for each',
+          params: idParams,
+          querystring: collaboratorsQuery,
+          response: { 200: suggestionsResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { limit, offset } = request.query;
+        const result = await collaborators.suggestForResearcher(
+          request.params.id,
+          rankingOptions(request.query),
+        );
+        const items = result.items.slice(offset);
+        return { items, method: result.method, page: page(limit, offset, items.length) };
+      },
+    );
+
+    app.post(
+      '/v1/collaborators/suggest',
+      {
+        schema: {
+          tags: ['collaborators'],
+          summary: 'Cold start: suggested collaborators for free text and/or a few stored papers, by topic',
+          body: suggestBody,
+          response: { 200: suggestionsResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { text, paperIds, options } = request.body;
+        const result = await collaborators.suggestForText({ text, paperIds }, rankingOptions(options));
+        const items = result.items.slice(options.offset);
+        return { items, method: result.method, page: page(options.limit, options.offset, items.length) };
+      },
+    );
+
+    app.post(
+      '/v1/ranking-model/train',
+      {
+        schema: {
+          tags: ['collaborators'],
+          summary: 'Learn the collaborator ranking weights from the stored data (time split inside it)',
+          response: { 200: trainingResponse, ...errorResponses },
+        },
+      },
+      async () => {
+        const models = await collaborators.train();
+        return { trained: models !== null, models };
+      },
+    );
+
+    app.get(
+      '/v1/researchers/:id/related-papers',
+      {
+        schema: {
+          tags: ['collaborators'],
+          summary: "Papers near the researcher's interests that are not their own",
+          params: idParams,
+          querystring: relatedPapersQuery,
+          response: { 200: relatedPapersResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { limit, offset, yearFrom, yearTo, excludeSeen } = request.query;
+        const items = await insights.relatedPapers(request.params.id, {
+          page: { limit, offset },
+          yearFrom,
+          yearTo,
+          excludeSeen,
+        });
+        return { items, page: page(limit, offset, items.length) };
+      },
+    );
+
+    app.get(
+      '/v1/researchers/:id/similar',
+      {
+        schema: {
+          tags: ['collaborators'],
+          summary: 'Researchers with similar topics, regardless of the co-author graph',
+          params: idParams,
+          querystring: pageQuery,
+          response: { 200: similarResearchersResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { limit, offset } = request.query;
+        const items = await insights.similarResearchers(request.params.id, { limit, offset });
+        return { items, page: page(limit, offset, items.length) };
+      },
+    );
+
+    app.get(
+      '/v1/researchers/:id/graph',
+      {
+        schema: {
+          tags: ['collaborators'],
+          summary:
+            'The research graph slice of a profile: papers, people, topics, institutions and typed edges',
+          params: idParams,
+          querystring: graphQuery,
+          response: { 200: graphResponse, ...errorResponses },
+        },
+      },
+      async (request) => insights.graphSlice(request.params.id, request.query),
+    );
+  };
+}

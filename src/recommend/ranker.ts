@@ -1,0 +1,113 @@
+import { ALL_FEATURES, type FeatureName, type Features, TOPIC_FEATURES } from './features.ts';
+import { type LogisticModel, logOdds } from './logistic-regression.ts';
+
+export type FeatureSet = 'graph' | 'topic';
+
+/** A learned blend of features, stored with the version of the data and code it was trained on. */
+export type RankerModel = {
+  version: string;
+  featureSet: FeatureSet;
+  features: FeatureName[];
+  model: LogisticModel;
+  trainedAt: string;
+  training: {
+    queries: number;
+    positives: number;
+    negatives: number;
+    /** 'time': papers up to viewToYear were the graph, pairs after it the labels; 'holdout': a random share of one year's papers. */
+    split: 'time' | 'holdout';
+    viewToYear: number;
+    labelToYear: number;
+  };
+};
+
+export type Ranked = { id: string; score: number; parts: Partial<Record<string, number>> };
+
+export function featuresOf(set: FeatureSet): FeatureName[] {
+  return set === 'graph' ? [...ALL_FEATURES] : [...TOPIC_FEATURES];
+}
+
+/**
+ * Scores candidates with the trained model for their feature set: the log-odds that the pair
+ * collaborates, with each feature's share as its part. Without a model (a store too small or too new
+ * to learn from) it falls back to the strongest classic signals in order, with no weights at all:
+ * Adamic–Adar, then random-walk proximity, then topic similarity; for visitors, topic alone.
+ */
+export function scoreCandidates(
+  rows: { id: string; features: Features }[],
+  model: RankerModel | null,
+  featureSet: FeatureSet,
+): Ranked[] {
+  if (model && model.featureSet === featureSet) {
+    return rows.map(({ id, features }) => {
+      const { total, parts } = logOdds(
+        model.model,
+        model.features.map((name) => features[name]),
+      );
+      return {
+        id,
+        score: total,
+        parts: Object.fromEntries(model.features.map((name, i) => [name, parts[i]!])),
+      };
+    });
+  }
+  const keys: FeatureName[] =
+    featureSet === 'graph'
+      ? ['adamicAdar', 'randomWalk', 'topicSimilarity', 'closestPaperSimilarity']
+      : ['topicSimilarity', 'closestPaperSimilarity'];
+  const order = [...rows].sort((a, b) => {
+    for (const key of keys) if (a.features[key] !== b.features[key]) return b.features[key] - a.features[key];
+    return a.id.localeCompare(b.id);
+  });
+  const position = new Map(order.map((row, i) => [row.id, i]));
+  return rows.map(({ id, features }) => ({
+    id,
+    score: 1 - position.get(id)! / Math.max(1, rows.length),
+    parts: Object.fromEntries(keys.map((key) => [key, features[key]])),
+  }));
+}
+
+/** Position of each value among all values, scaled to [0, 1] (ties share the lower position). */
+export function percentiles(values: number[]): number[] {
+  if (values.length <= 1) return values.map(() => 1);
+  const sorted = [...values].sort((a, b) => a - b);
+  const firstPosition = new Map<number, number>();
+  sorted.forEach((v, i) => {
+    if (!firstPosition.has(v)) firstPosition.set(v, i);
+  });
+  return values.map((v) => firstPosition.get(v)! / (values.length - 1));
+}
+
+/**
+ * Maximal marginal relevance (Carbonell & Goldstein 1998): picks, one at a time, the candidate with the
+ * best relevance minus similarity to those already picked, so a list is not ten members of one lab.
+ * `diversity` 0 keeps the relevance order; 1 maximises spread.
+ */
+export function maximalMarginalRelevance<T>(
+  items: T[],
+  relevance: (item: T) => number,
+  similarity: (a: T, b: T) => number,
+  limit: number,
+  diversity: number,
+): T[] {
+  const lambda = 1 - diversity;
+  const remaining = [...items];
+  const chosen: T[] = [];
+  const closest = new Map<T, number>(items.map((item) => [item, Number.NEGATIVE_INFINITY]));
+  while (chosen.length < limit && remaining.length > 0) {
+    let bestIndex = 0;
+    let bestValue = Number.NEGATIVE_INFINITY;
+    remaining.forEach((item, i) => {
+      const redundancy = chosen.length === 0 ? 0 : closest.get(item)!;
+      const value = lambda * relevance(item) - (1 - lambda) * redundancy;
+      if (value > bestValue) {
+        bestValue = value;
+        bestIndex = i;
+      }
+    });
+    const [picked] = remaining.splice(bestIndex, 1);
+    chosen.push(picked!);
+    for (const item of remaining) closest.set(item, Math.max(closest.get(item)!, similarity(item, picked!)));
+  }
+  return chosen;
+}

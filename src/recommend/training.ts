@@ -1,0 +1,157 @@
+import seedrandom from 'seedrandom';
+import type { PaperMeta } from '../domain/paper-filters.ts';
+import type { ResearchGraph } from '../graph/research-graph.ts';
+import type { VectorIndex } from '../vector/vector-index.ts';
+import type { RankingQuery } from './candidates.ts';
+import { type CollaboratorOptions, collectCandidates } from './collaborators.ts';
+import { ALL_FEATURES, candidateFeatures, type FeatureName, TOPIC_FEATURES } from './features.ts';
+import { fitLogisticRegression } from './logistic-regression.ts';
+import type { RankerModel } from './ranker.ts';
+import { HistoricalRankingData } from './ranking-data.ts';
+
+/** Bump when features or their computation change: stored models of another version are not used. */
+export const RANKER_VERSION = 'ranker-v2';
+/** The newest papers that provide labels: at least this share of all papers. */
+const LABEL_SHARE = 0.15;
+const MIN_POSITIVES = 20;
+
+export type TrainingOptions = {
+  maxQueries: number;
+  seed: string;
+  /** Affiliations of researchers as known at the end of a year. */
+  affiliationsAsOf: (ids: string[], year: number) => Promise<Map<string, string[]>>;
+};
+
+export type TrainingSplit =
+  | { kind: 'time'; viewToYear: number; labelToYear: number }
+  | { kind: 'holdout'; heldOut: Set<string>; year: number };
+
+/**
+ * Picks the split inside the stored data: the last years that hold at least LABEL_SHARE of the papers
+ * are the label period and everything before is the graph the features see. When all papers are from
+ * one year, a seeded random LABEL_SHARE of the papers is held out instead (the usual link-prediction
+ * protocol without time).
+ */
+export function trainingSplit(papers: { id: string; meta: PaperMeta }[], seed: string): TrainingSplit | null {
+  const byYear = new Map<number, number>();
+  for (const { meta } of papers) byYear.set(meta.year, (byYear.get(meta.year) ?? 0) + 1);
+  const years = [...byYear.keys()].sort((a, b) => b - a);
+  if (papers.length < 2 || years.length === 0) return null;
+  if (years.length === 1) {
+    const random = seedrandom(`${seed}:holdout`);
+    const ids = papers.map((p) => p.id).sort();
+    const heldOut = new Set(ids.filter(() => random() < LABEL_SHARE));
+    return { kind: 'holdout', heldOut, year: years[0]! };
+  }
+  let labelled = 0;
+  for (let i = 0; i < years.length - 1; i++) {
+    labelled += byYear.get(years[i]!)!;
+    if (labelled >= LABEL_SHARE * papers.length)
+      return { kind: 'time', viewToYear: years[i + 1]!, labelToYear: years[0]! };
+  }
+  return null;
+}
+
+/** Co-authors a researcher gained after the view period who were already in the view. */
+export function newCoauthors(researcher: string, view: ResearchGraph, full: ResearchGraph): Set<string> {
+  const known = view.neighbours(researcher);
+  const gained = new Set<string>();
+  for (const other of full.neighbours(researcher).keys()) {
+    if (!known.has(other) && view.hasResearcher(other)) gained.add(other);
+  }
+  return gained;
+}
+
+const TRAINING_OPTIONS: CollaboratorOptions = {
+  limit: Number.MAX_SAFE_INTEGER,
+  excludeCoauthors: true,
+  novelty: 0,
+  diversity: 0,
+  excludeIds: [],
+  excludeInstitutions: [],
+  openToCollaborateOnly: false,
+};
+
+/**
+ * Learns the score blend from the stored data alone: features are computed on the graph as it was
+ * before the label period, and a pair is positive when the two first wrote together in it. Two models
+ * come out: one over all features, one over topic features only (for visitors and newcomers).
+ * Returns null when the data has too little history to learn from.
+ */
+export async function trainRankers(
+  papers: VectorIndex<PaperMeta>,
+  full: ResearchGraph,
+  options: TrainingOptions,
+): Promise<{ graph: RankerModel; topic: RankerModel } | null> {
+  const split = trainingSplit([...papers.entries()], options.seed);
+  if (!split) return null;
+  const viewYear = split.kind === 'time' ? split.viewToYear : split.year;
+  const view = new HistoricalRankingData(
+    papers,
+    split.kind === 'time' ? (_id, meta) => meta.year <= split.viewToYear : (id) => !split.heldOut.has(id),
+    viewYear,
+  );
+  const queries: { researcher: string; positives: Set<string> }[] = [];
+  for (const researcher of view.graph.researchers()) {
+    if (view.graph.paperCountOf(researcher) < 2) continue;
+    const positives = newCoauthors(researcher, view.graph, full);
+    if (positives.size > 0) queries.push({ researcher, positives });
+  }
+  queries.sort((a, b) => a.researcher.localeCompare(b.researcher));
+  const random = seedrandom(options.seed);
+  for (let i = queries.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [queries[i], queries[j]] = [queries[j]!, queries[i]!];
+  }
+  const sampled = queries.slice(0, options.maxQueries);
+
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (const { researcher, positives } of sampled) {
+    const interests = view.interestsOf(researcher);
+    if (!interests) continue;
+    const paperIds = view.graph
+      .papersOf(researcher)
+      .sort((a, b) => view.graph.paper(b)!.year - view.graph.paper(a)!.year);
+    const query: RankingQuery = { researcher, interests, paperIds };
+    const candidates = collectCandidates(query, view, TRAINING_OPTIONS);
+    const affiliations = await options.affiliationsAsOf([researcher, ...candidates.keys()], viewYear);
+    const context = {
+      referenceYear: viewYear,
+      affiliations: (id: string) => affiliations.get(id) ?? [],
+      queryAffiliations: affiliations.get(researcher) ?? [],
+    };
+    for (const candidate of candidates.values()) {
+      const scored = candidateFeatures(query, candidate, view, context);
+      if (!scored) continue;
+      rows.push(ALL_FEATURES.map((name) => scored.features[name]));
+      labels.push(positives.has(candidate.id) ? 1 : 0);
+    }
+  }
+  const positives = labels.filter((l) => l === 1).length;
+  if (positives < MIN_POSITIVES) return null;
+
+  const training = {
+    queries: sampled.length,
+    positives,
+    negatives: labels.length - positives,
+    split: split.kind,
+    viewToYear: viewYear,
+    labelToYear: split.kind === 'time' ? split.labelToYear : split.year,
+  };
+  const fitModel = (names: readonly FeatureName[], featureSet: 'graph' | 'topic'): RankerModel => {
+    const columns = names.map((name) => ALL_FEATURES.indexOf(name));
+    return {
+      version: RANKER_VERSION,
+      featureSet,
+      features: [...names],
+      model: fitLogisticRegression(
+        rows.map((row) => columns.map((c) => row[c]!)),
+        labels,
+      ),
+      trainedAt: new Date().toISOString(),
+      training,
+    };
+  };
+  return { graph: fitModel(ALL_FEATURES, 'graph'), topic: fitModel(TOPIC_FEATURES, 'topic') };
+}

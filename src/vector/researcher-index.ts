@@ -1,0 +1,127 @@
+import type { PaperMeta } from '../domain/paper-filters.ts';
+import { ResearchGraph } from '../graph/research-graph.ts';
+import { type DatedVector, type Interests, researcherInterests } from '../recommend/interests.ts';
+import type { DerivedPaperIndex, PaperChange } from './paper-index.ts';
+import { type HnswSettings, VectorIndex } from './vector-index.ts';
+
+type CentroidMeta = { researcher: string };
+type SavedState = { changeId: string };
+
+const CENTROID_SEPARATOR = '\u0001';
+/** Recency is measured against this year; only ratios between a researcher's papers matter. */
+const REFERENCE_YEAR = new Date().getUTCFullYear();
+const INTERESTS_CACHE_LIMIT = 20_000;
+
+export type TopicNeighbour = { researcher: string; similarity: number };
+
+/**
+ * Researchers derived from the paper index: the in-memory co-author graph, each researcher's
+ * interest centroids (recency-weighted clusters of their paper vectors), and an HNSW index over those
+ * centroids for topic neighbours. Kept in step with the paper index through its changes.
+ */
+export class ResearcherIndex implements DerivedPaperIndex {
+  graph = new ResearchGraph();
+  readonly centroids: VectorIndex<CentroidMeta>;
+  private papers: VectorIndex<PaperMeta> | null = null;
+  private readonly interestsCache = new Map<string, Interests | null>();
+
+  constructor(
+    settings: HnswSettings,
+    dimension: number,
+    private readonly dir: string,
+  ) {
+    this.centroids = new VectorIndex<CentroidMeta>(dimension, settings);
+  }
+
+  async reset(papers: VectorIndex<PaperMeta>): Promise<void> {
+    this.papers = papers;
+    this.graph = ResearchGraph.fromPapers(papers.entries());
+    this.interestsCache.clear();
+    this.centroids.clear();
+    for (const researcher of this.graph.researchers()) this.indexResearcher(researcher);
+  }
+
+  async apply(changes: PaperChange[], papers: VectorIndex<PaperMeta>): Promise<void> {
+    this.papers = papers;
+    const touched = new Set<string>();
+    for (const change of changes) {
+      const changed = change.after
+        ? this.graph.addPaper(change.id, change.after)
+        : this.graph.removePaper(change.id);
+      for (const researcher of changed) touched.add(researcher);
+    }
+    for (const researcher of touched) {
+      this.interestsCache.delete(researcher);
+      this.indexResearcher(researcher);
+    }
+  }
+
+  async load(changeId: string, papers: VectorIndex<PaperMeta>): Promise<boolean> {
+    const state = (await this.centroids.load(this.dir)) as SavedState | null;
+    if (state?.changeId !== changeId) return false;
+    this.papers = papers;
+    this.graph = ResearchGraph.fromPapers(papers.entries());
+    this.interestsCache.clear();
+    return true;
+  }
+
+  async save(changeId: string): Promise<void> {
+    const state: SavedState = { changeId };
+    await this.centroids.save(this.dir, state);
+  }
+
+  private indexResearcher(researcher: string): void {
+    for (let i = 0; ; i++) if (!this.centroids.remove(centroidId(researcher, i))) break;
+    const interests = this.interestsOf(researcher);
+    interests?.centroids.forEach((centroid, i) => {
+      this.centroids.upsert(centroidId(researcher, i), centroid.vector, { researcher });
+    });
+  }
+
+  /** A researcher's papers with their vectors and years (from the paper index). */
+  datedPapers(researcher: string): DatedVector[] {
+    const papers = this.papers;
+    if (!papers) return [];
+    return this.graph.papersOf(researcher).flatMap((id) => {
+      const vector = papers.vectorOf(id);
+      const meta = papers.metaOf(id);
+      return vector && meta ? [{ id, vector, year: meta.year }] : [];
+    });
+  }
+
+  interestsOf(researcher: string): Interests | null {
+    if (this.interestsCache.has(researcher)) return this.interestsCache.get(researcher)!;
+    const interests = researcherInterests(this.datedPapers(researcher), REFERENCE_YEAR);
+    if (this.interestsCache.size >= INTERESTS_CACHE_LIMIT) this.interestsCache.clear();
+    this.interestsCache.set(researcher, interests);
+    return interests;
+  }
+
+  /**
+   * Researchers whose interest centroids are nearest to any of the given vectors, each with its best
+   * cosine, best first.
+   */
+  topicNeighbours(
+    vectors: Float32Array[],
+    limit: number,
+    exclude: (researcher: string) => boolean,
+  ): TopicNeighbour[] {
+    const best = new Map<string, number>();
+    // Each researcher has up to 3 centroids: search deeper so `limit` distinct researchers come back.
+    const depth = limit * 3;
+    for (const vector of vectors) {
+      for (const hit of this.centroids.search(vector, depth, (_id, meta) => !exclude(meta.researcher))) {
+        const researcher = hit.id.slice(0, hit.id.lastIndexOf(CENTROID_SEPARATOR));
+        best.set(researcher, Math.max(best.get(researcher) ?? Number.NEGATIVE_INFINITY, hit.score));
+      }
+    }
+    return [...best]
+      .map(([researcher, similarity]) => ({ researcher, similarity }))
+      .sort((a, b) => b.similarity - a.similarity || a.researcher.localeCompare(b.researcher))
+      .slice(0, limit);
+  }
+}
+
+function centroidId(researcher: string, index: number): string {
+  return `${researcher}${CENTROID_SEPARATOR}${index}`;
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { collaborationQueries } from '../../src/evaluation/ground-truth.ts';
+import { runEvaluation } from '../../src/evaluation/harness.ts';
+import { ndcgAt, recallAt, reciprocalRank } from '../../src/evaluation/metrics.ts';
+import { createLogger } from '../../src/logger.ts';
+import { cleanUp, testEnvironment } from '../helpers/test-env.ts';
+
+const TINY = path.resolve(import.meta.dirname, '../fixtures/tiny-eval.jsonl');
+const env = testEnvironment('evaluation');
+afterAll(() => cleanUp(loadConfig(env)));
+
+describe('evaluation metrics', () => {
+  it('computes recall, reciprocal rank and nDCG by hand-checked values', () => {
+    const relevant = new Set(['b', 'd']);
+    const ranked = ['a', 'b', 'c', 'd'];
+    expect(recallAt(ranked, relevant, 2)).toBe(0.5);
+    expect(recallAt(ranked, relevant, 10)).toBe(1);
+    expect(reciprocalRank(ranked, relevant)).toBe(0.5);
+    const dcg = 1 / Math.log2(3) + 1 / Math.log2(5);
+    const ideal = 1 + 1 / Math.log2(3);
+    expect(ndcgAt(ranked, relevant, 10)).toBeCloseTo(dcg / ideal, 10);
+    expect(reciprocalRank(['x'], relevant)).toBe(0);
+  });
+
+  it('finds the query authors of a time split', () => {
+    const paper = (id: string, authors: string[]) => ({
+      id,
+      authors: authors.map((a) => ({ id: a, name: a })),
+    });
+    const train = [
+      paper('1', ['q', 'a']),
+      paper('2', ['q', 'b']),
+      paper('3', ['c', 'a']),
+      paper('4', ['c', 'z']),
+    ];
+    const test = [paper('5', ['q', 'c']), paper('6', ['q', 'newcomer']), paper('7', ['a', 'q'])];
+    const queries = collaborationQueries(train, test);
+    // q: new co-author c (newcomer has no earlier paper; a is an old co-author); c: new co-author q.
+    expect(queries.map((q) => [q.researcher, [...q.newCoauthors]])).toEqual([
+      ['c', ['q']],
+      ['q', ['c']],
+    ]);
+    expect([...queries[1]!.futurePapers].sort()).toEqual(['5', '6', '7']);
+  });
+});
+
+describe('the evaluation harness on a tiny file whose answer is known', () => {
+  it('scores the graph baselines perfectly where the only 2-hop candidate is the new co-author', async () => {
+    const report = await runEvaluation(
+      { data: TINY, splitYear: 2021, ks: [10, 20], seed: 'test', env, keyPrefix: `${env.KEY_PREFIX}-eval` },
+      createLogger('warn'),
+    );
+    await cleanUp(loadConfig({ ...env, KEY_PREFIX: `${env.KEY_PREFIX}-eval` }));
+    expect(report.data).toMatchObject({
+      trainPapers: 6,
+      testPapers: 2,
+      rejectedLines: 1,
+      trainResearchers: 6,
+    });
+    expect(report.queries).toEqual({ eligible: 2, evaluated: 2, relatedPapers: 2 });
+    for (const method of ['common-neighbours', 'adamic-adar', 'peerscout-hybrid']) {
+      expect(report.collaborators[method]).toEqual({ 'recall@10': 1, 'recall@20': 1, mrr: 1, 'ndcg@10': 1 });
+    }
+    // On topic, the parsing researchers are nearest to each other: the new co-author comes first.
+    expect(report.collaborators['topic-only']!.mrr).toBe(1);
+    // Only three people are not the query or its co-authors: a random list of them holds the answer.
+    expect(report.collaborators.random!['recall@10']).toBe(1);
+    expect(report.relatedPapers['peerscout-related']!['recall@20']).toBe(1);
+    expect(report.relatedPapers['topic-only-centroid']!['recall@20']).toBe(1);
+  });
+});

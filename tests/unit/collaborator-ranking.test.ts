@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import type { PaperMeta } from '../../src/domain/paper-filters.ts';
+import {
+  adamicAdar,
+  commonNeighbours,
+  personalizedPageRank,
+  resourceAllocation,
+} from '../../src/graph/proximity.ts';
+import type { RankingQuery } from '../../src/recommend/candidates.ts';
+import {
+  type CandidateProfile,
+  type CollaboratorOptions,
+  collectCandidates,
+  rankCandidates,
+} from '../../src/recommend/collaborators.ts';
+import { fitLogisticRegression } from '../../src/recommend/logistic-regression.ts';
+import { maximalMarginalRelevance, percentiles } from '../../src/recommend/ranker.ts';
+import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
+import { VectorIndex } from '../../src/vector/vector-index.ts';
+
+const settings = { m: 8, efConstruction: 50, efSearch: 50 };
+
+/** Unit vector along a direction with a little of a second one. */
+function vector(main: number, mix = 0, other = (main + 1) % 4): Float32Array {
+  const v = new Float32Array(4);
+  v[main] = 1;
+  v[other] = (v[other] ?? 0) + mix;
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+type HandPaper = { id: string; authors: string[]; topic: Float32Array; year?: number; venue?: string };
+
+function world(papers: HandPaper[]) {
+  const index = new VectorIndex<PaperMeta>(4, settings);
+  for (const p of papers)
+    index.upsert(p.id, p.topic, { year: p.year ?? 2020, venue: p.venue ?? 'acl', authorIds: p.authors });
+  return new HistoricalRankingData(index, () => true, 2020);
+}
+
+function queryOf(data: HistoricalRankingData, researcher: string): RankingQuery {
+  return { researcher, interests: data.interestsOf(researcher)!, paperIds: data.graph.papersOf(researcher) };
+}
+
+const options: CollaboratorOptions = {
+  limit: 10,
+  excludeCoauthors: true,
+  novelty: 0,
+  diversity: 0,
+  excludeIds: [],
+  excludeInstitutions: [],
+  openToCollaborateOnly: false,
+};
+const context = { referenceYear: 2020, affiliations: () => [], queryAffiliations: [] };
+const noProfiles = () => undefined;
+
+function rank(
+  data: HistoricalRankingData,
+  researcher: string,
+  opts: Partial<CollaboratorOptions> = {},
+  profiles: (id: string) => CandidateProfile | undefined = noProfiles,
+) {
+  const query = queryOf(data, researcher);
+  const merged = { ...options, ...opts };
+  return rankCandidates(query, collectCandidates(query, data, merged), data, profiles, context, merged, null);
+}
+
+/**
+ * q wrote with a and b; a and b both wrote with c (so c closes two triangles); s is a stranger on the
+ * same topic with no path to q; t works on a far topic.
+ */
+const triangleWorld = () =>
+  world([
+    { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
+    { id: 'p2', authors: ['q', 'b'], topic: vector(0, 0.1) },
+    { id: 'p3', authors: ['a', 'c'], topic: vector(0, 0.2) },
+    { id: 'p4', authors: ['b', 'c'], topic: vector(0, 0.2) },
+    { id: 'p5', authors: ['s', 'x'], topic: vector(0, 0.05) },
+    { id: 'p6', authors: ['t'], topic: vector(2) },
+  ]);
+
+describe('graph proximity on hand-made graphs', () => {
+  it('counts shared co-authors and weighs them by their degree', () => {
+    const data = triangleWorld();
+    expect(commonNeighbours(data.graph, 'q', 'c')).toBe(2);
+    expect(commonNeighbours(data.graph, 'q', 's')).toBe(0);
+    expect(adamicAdar(data.graph, 'q', 'c')).toBeCloseTo(2 / Math.log(2), 6);
+    expect(resourceAllocation(data.graph, 'q', 'c')).toBeCloseTo(1, 6);
+  });
+
+  it('walks further to closer people: the triangle closer gets more random-walk mass than anyone unreachable', () => {
+    const ppr = personalizedPageRank(triangleWorld().graph, 'q');
+    expect(ppr.get('c')).toBeGreaterThan(0);
+    expect(ppr.has('s')).toBe(false);
+    expect(ppr.get('a')!).toBeGreaterThan(ppr.get('c')!);
+  });
+});
+
+describe('collaborator ranking', () => {
+  it('ranks a triangle-closing candidate above a stranger on the same topic', () => {
+    const ids = rank(triangleWorld(), 'q').map((r) => r.id);
+    expect(ids.indexOf('c')).toBeLessThan(ids.indexOf('s'));
+    expect(ids[0]).toBe('c');
+  });
+
+  it('never suggests the researcher, co-authors (by default) or excluded people', () => {
+    const data = triangleWorld();
+    const ids = rank(data, 'q', { excludeIds: ['s'] }).map((r) => r.id);
+    expect(ids).not.toContain('q');
+    expect(ids).not.toContain('a');
+    expect(ids).not.toContain('b');
+    expect(ids).not.toContain('s');
+    expect(rank(data, 'q', { excludeCoauthors: false }).map((r) => r.id)).toEqual(
+      expect.arrayContaining(['a', 'b']),
+    );
+  });
+
+  it('drops people of excluded institutions, closed people when asked, and inactive people', () => {
+    const data = triangleWorld();
+    const profiles = (id: string): CandidateProfile => ({
+      openToCollaborate: id === 's',
+      claimed: true,
+      affiliations: id === 'c' ? ['Rival University'] : [],
+    });
+    expect(
+      rank(data, 'q', { excludeInstitutions: ['rival university'] }, profiles).map((r) => r.id),
+    ).not.toContain('c');
+    expect(rank(data, 'q', { openToCollaborateOnly: true }, profiles).map((r) => r.id)).toEqual(['s']);
+    expect(rank(data, 'q', { activeSince: 2021 })).toEqual([]);
+  });
+
+  it('brings a topic twin with no graph path to the top when novelty is high', () => {
+    const data = world([
+      { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
+      { id: 'p2', authors: ['a', 'c'], topic: vector(1) },
+      { id: 'p3', authors: ['twin'], topic: vector(0) },
+      { id: 'p4', authors: ['far'], topic: vector(2) },
+    ]);
+    expect(rank(data, 'q', { novelty: 0 })[0]!.id).toBe('c');
+    expect(rank(data, 'q', { novelty: 1 })[0]!.id).toBe('twin');
+  });
+
+  it('with diversity, spreads suggestions across two labs instead of filling the list from one', () => {
+    const lab = (name: string, topic: number, size: number) =>
+      Array.from({ length: size }, (_, i) => ({
+        id: `${name}${i}`,
+        authors: [`${name}-${i}`],
+        topic: vector(topic, 0.05 * i),
+      }));
+    const data = world([
+      { id: 'q1', authors: ['q'], topic: vector(0, 0.6, 1) },
+      { id: 'q2', authors: ['q'], topic: vector(0, 0.4, 1) },
+      ...lab('a', 0, 5),
+      ...lab('b', 1, 5),
+    ]);
+    const labOf = (id: string) => id.split('-')[0];
+    const plain = rank(data, 'q', { limit: 4 }).map((r) => labOf(r.id));
+    expect(new Set(plain).size).toBe(1);
+    const diverse = rank(data, 'q', { limit: 4, diversity: 0.7 }).map((r) => labOf(r.id));
+    expect(new Set(diverse)).toEqual(new Set(['a', 'b']));
+  });
+});
+
+describe('ranking helpers', () => {
+  it('learns a positive weight for an informative feature and none to speak of for noise', () => {
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const signal = (i % 20) / 20;
+      const noise = ((i * 7919) % 13) / 13;
+      rows.push([signal, noise]);
+      labels.push(signal > 0.6 ? 1 : 0);
+    }
+    const model = fitLogisticRegression(rows, labels);
+    expect(model.weights[0]).toBeGreaterThan(2);
+    expect(Math.abs(model.weights[1]!)).toBeLessThan(0.5);
+  });
+
+  it('maps values to percentiles with ties sharing a position', () => {
+    expect(percentiles([10, 30, 20, 30])).toEqual([0, 2 / 3, 1 / 3, 2 / 3]);
+  });
+
+  it('keeps relevance order with no diversity', () => {
+    const items = [3, 2, 1];
+    expect(
+      maximalMarginalRelevance(
+        items,
+        (x) => x,
+        () => 1,
+        3,
+        0,
+      ),
+    ).toEqual([3, 2, 1]);
+  });
+});
