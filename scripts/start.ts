@@ -4,7 +4,7 @@ import { ensureModel } from '../src/embedding/model-setup.ts';
 import { seedStore } from '../src/importing/seed-loader.ts';
 import { createLogger } from '../src/logger.ts';
 
-/** Starts PeerScout in one command: model setup, seeds when the store is empty, then the API process. */
+/** Starts PeerScout in one command: model setup, seeds when the store is empty, then the API and a worker. */
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'peerscout-start');
 const model = await ensureModel(config.model.dir, config.model.name);
@@ -12,7 +12,10 @@ if (model.generated) logger.info({ path: model.modelPath }, 'model files written
 
 if (config.seedOnStart) await seedStore(config, logger);
 
-const processes: { name: string; script: string }[] = [{ name: 'api', script: 'src/server.ts' }];
+const processes: { name: string; script: string }[] = [
+  { name: 'api', script: 'src/server.ts' },
+  { name: 'worker', script: 'workers/index.ts' },
+];
 const children: ChildProcess[] = processes.map(({ name, script }) => {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: process.env });
   child.on('exit', (code, signal) => {

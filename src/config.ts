@@ -33,6 +33,15 @@ const envSchema = z.object({
   CHANGE_STREAM_MAX_LEN: z.coerce.number().int().min(1000).default(1_000_000),
   INDEX_SAVE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   SEED_ON_START: booleanFromEnv.default(true),
+  INVITATION_CRON: z.string().min(9).default('0 6 * * 1'),
+  INVITATIONS_PER_DIGEST: z.coerce.number().int().min(1).max(50).default(5),
+  INVITATION_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
+  REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  SUGGESTIONS_CACHE_TTL_S: z.coerce.number().int().min(60).default(86_400),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
 });
 
 export type Config = {
@@ -50,6 +59,14 @@ export type Config = {
   changeStreamMaxLen: number;
   indexSaveIntervalMs: number;
   seedOnStart: boolean;
+  invitations: { cron: string; perDigest: number; cooldownDays: number };
+  worker: {
+    concurrency: number;
+    lockDurationMs: number;
+    refreshDebounceMs: number;
+    suggestionsCacheTtlS: number;
+  };
+  webhook: { url: string; secret: string } | null;
 };
 
 /** Parses the environment once; the only place that reads process.env. */
@@ -60,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.WEBHOOK_URL) !== Boolean(e.WEBHOOK_SECRET)) {
+    throw new Error('Invalid configuration:\n  WEBHOOK_URL and WEBHOOK_SECRET go together');
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -80,5 +100,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,
     indexSaveIntervalMs: e.INDEX_SAVE_INTERVAL_MS,
     seedOnStart: e.SEED_ON_START,
+    invitations: {
+      cron: e.INVITATION_CRON,
+      perDigest: e.INVITATIONS_PER_DIGEST,
+      cooldownDays: e.INVITATION_COOLDOWN_DAYS,
+    },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      refreshDebounceMs: e.REFRESH_DEBOUNCE_MS,
+      suggestionsCacheTtlS: e.SUGGESTIONS_CACHE_TTL_S,
+    },
+    webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : null,
   };
 }

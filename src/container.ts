@@ -2,16 +2,20 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { CachedEmbedder } from './embedding/cached-embedder.ts';
 import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
+import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
-import { CollaboratorsService } from './services/collaborators-service.ts';
+import { type CachedSuggestions, CollaboratorsService } from './services/collaborators-service.ts';
 import { InsightsService } from './services/insights-service.ts';
+import { InvitationsService, refreshJobOptions } from './services/invitations-service.ts';
 import { PapersService } from './services/papers-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
+import { InvitationRepository } from './storage/invitation-repository.ts';
 import { createKeys } from './storage/keys.ts';
 import { PaperRepository } from './storage/paper-repository.ts';
 import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
+import { SuggestionCache } from './storage/suggestion-cache.ts';
 import { PaperIndex } from './vector/paper-index.ts';
 import { ResearcherIndex } from './vector/researcher-index.ts';
 
@@ -34,7 +38,9 @@ export function createContainer(config: Config, logger: Logger) {
     papers: new PaperRepository(redis, keys, config.changeStreamMaxLen),
     researchers: new ResearcherRepository(redis, keys),
     rankers: new RankerRepository(redis, keys),
+    invitations: new InvitationRepository(redis, keys),
   };
+  const queues = new JobQueues(redis, config.keyPrefix);
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
     dir: path.join(indexDir, 'papers'),
@@ -49,6 +55,37 @@ export function createContainer(config: Config, logger: Logger) {
   );
   paperIndex.attach(researcherIndex);
   const insights = new InsightsService({ researcherIndex, paperIndex, ...repositories });
+  const collaborators = new CollaboratorsService({
+    researcherIndex,
+    paperIndex,
+    embedder,
+    logger,
+    cache: new SuggestionCache<CachedSuggestions>(redis, keys, config.worker.suggestionsCacheTtlS),
+    ...repositories,
+  });
+  const invitations = new InvitationsService({
+    invitations: repositories.invitations,
+    researchers: repositories.researchers,
+    collaborators,
+    queues,
+    settings: {
+      perDigest: config.invitations.perDigest,
+      cooldownDays: config.invitations.cooldownDays,
+      webhookEnabled: config.webhook !== null,
+    },
+    logger,
+  });
+  /** A researcher's suggestions are stale: drop the cached ones and queue a (debounced) refresh. */
+  const refresh = async (researcherIds: string[], reason: 'papers' | 'profile' | 'feedback') => {
+    await collaborators.forgetCached(...researcherIds);
+    await queues.addBulk(
+      'refresh-suggestions',
+      researcherIds.map((researcherId) => ({
+        payload: { researcherId, reason },
+        options: refreshJobOptions(researcherId, config.worker.refreshDebounceMs),
+      })),
+    );
+  };
   const services = {
     papers: new PapersService({
       papers: repositories.papers,
@@ -59,15 +96,12 @@ export function createContainer(config: Config, logger: Logger) {
     researchers: new ResearchersService({
       ...repositories,
       topics: (id) => insights.topics(id, PROFILE_TOPICS),
+      onConsentWithdrawn: (id) => invitations.withdrawNaming(id),
+      onProfileChanged: (id) => refresh([id], 'profile'),
     }),
     insights,
-    collaborators: new CollaboratorsService({
-      researcherIndex,
-      paperIndex,
-      embedder,
-      logger,
-      ...repositories,
-    }),
+    collaborators,
+    invitations,
   };
   let modelLoaded = false;
 
@@ -80,6 +114,8 @@ export function createContainer(config: Config, logger: Logger) {
     repositories,
     paperIndex,
     researcherIndex,
+    queues,
+    refresh,
     services,
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
@@ -102,6 +138,7 @@ export function createContainer(config: Config, logger: Logger) {
     },
 
     async close(): Promise<void> {
+      await queues.close();
       await paperIndex.close();
       await embedder.close();
       await redis.quit().catch(() => redis.disconnect());

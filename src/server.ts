@@ -12,6 +12,13 @@ await container.start();
 const app = await buildApp(container);
 await app.listen({ host: config.host, port: config.port });
 
+// A store without a learned ranking model gets one in the background; until then the classic order serves.
+if (!(await container.repositories.rankers.get())) {
+  container.services.collaborators
+    .train()
+    .catch((error) => logger.warn({ err: error }, 'ranking model training failed'));
+}
+
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;

@@ -1,6 +1,7 @@
 import type { PaperMeta } from '../domain/paper-filters.ts';
 
-export type CoauthorEdge = { count: number; latestYear: number };
+/** Joint papers, the year of the latest, and whether the two accepted to collaborate through PeerScout. */
+export type CoauthorEdge = { count: number; latestYear: number; accepted?: boolean };
 
 /**
  * The co-authorship graph and each researcher's papers, held in memory and derived from paper
@@ -116,12 +117,34 @@ export class ResearchGraph {
         const edge = adjacency.get(other);
         if (!edge) continue;
         edge.count -= 1;
-        if (edge.count <= 0) adjacency.delete(other);
-        else edge.latestYear = this.latestJointYear(author, other);
+        if (edge.count <= 0 && !edge.accepted) adjacency.delete(other);
+        else edge.latestYear = this.latestJointYear(author, other) || edge.latestYear;
       }
       if (adjacency.size === 0) this.edges.delete(author);
     }
     return touched;
+  }
+
+  /** An accepted collaboration counts as an edge even before a joint paper shows it. */
+  addAcceptedEdge(a: string, b: string, year: number): boolean {
+    if (a === b) return false;
+    let changed = false;
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      let adjacency = this.edges.get(x);
+      if (!adjacency) {
+        adjacency = new Map();
+        this.edges.set(x, adjacency);
+      }
+      const edge = adjacency.get(y);
+      if (edge?.accepted) continue;
+      changed = true;
+      if (edge) edge.accepted = true;
+      else adjacency.set(y, { count: 0, latestYear: year, accepted: true });
+    }
+    return changed;
   }
 
   private latestJointYear(a: string, b: string): number {

@@ -9,9 +9,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Container } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
+import { refreshJobOptions } from '../services/invitations-service.ts';
 import { registerErrorHandler } from './error-handler.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
 import { healthRoutes } from './routes/health.ts';
+import { invitationsRoutes } from './routes/invitations.ts';
 import { papersRoutes } from './routes/papers.ts';
 import { researchersRoutes } from './routes/researchers.ts';
 
@@ -57,7 +60,16 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(() => container.readiness()));
   await app.register(papersRoutes(container.services.papers));
-  await app.register(researchersRoutes(container.services.researchers));
+  await app.register(
+    researchersRoutes(container.services.researchers, async (id) => {
+      const [job] = await container.queues.addBulk('refresh-suggestions', [
+        { payload: { researcherId: id, reason: 'on-demand' }, options: refreshJobOptions(id, 0) },
+      ]);
+      return job!.id!;
+    }),
+  );
+  await app.register(invitationsRoutes(container.services.invitations, container.queues));
+  await app.register(adminRoutes(container.queues));
   await app.register(collaboratorsRoutes(container.services.collaborators, container.services.insights));
   return app;
 }

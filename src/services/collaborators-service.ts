@@ -15,9 +15,11 @@ import type { RankerModel } from '../recommend/ranker.ts';
 import { LiveRankingData } from '../recommend/ranking-data.ts';
 import { sharedTopicPhrases, termCounts } from '../recommend/terms.ts';
 import { trainRankers } from '../recommend/training.ts';
+import type { InvitationRepository } from '../storage/invitation-repository.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { RankerModels, RankerRepository } from '../storage/ranker-repository.ts';
 import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { SuggestionCache } from '../storage/suggestion-cache.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 
@@ -55,7 +57,13 @@ export type RankingMethod =
     }
   | { kind: 'classic-order'; order: string; reason: string };
 
-export type SuggestionResult = { items: CollaboratorSuggestion[]; method: RankingMethod };
+export type SuggestionResult = {
+  items: CollaboratorSuggestion[];
+  method: RankingMethod;
+  computedAt?: string;
+};
+
+export type CachedSuggestions = SuggestionResult & { computedAt: string; changeId: string };
 
 type Deps = {
   researcherIndex: ResearcherIndex;
@@ -63,9 +71,36 @@ type Deps = {
   researchers: ResearcherRepository;
   papers: PaperRepository;
   rankers: RankerRepository;
+  invitations: InvitationRepository;
+  cache: SuggestionCache<CachedSuggestions>;
   embedder: Embedder;
   logger: Logger;
 };
+
+/** The options the refresh job precomputes; requests within them are served from the cache. */
+export const CACHED_OPTIONS: CollaboratorOptions = {
+  limit: 20,
+  excludeCoauthors: true,
+  novelty: 0,
+  diversity: 0.3,
+  excludeIds: [],
+  excludeInstitutions: [],
+  openToCollaborateOnly: false,
+};
+
+function servedByCache(o: CollaboratorOptions): boolean {
+  const c = CACHED_OPTIONS;
+  return (
+    o.limit <= c.limit &&
+    o.activeSince === undefined &&
+    o.excludeCoauthors === c.excludeCoauthors &&
+    o.novelty === c.novelty &&
+    o.diversity === c.diversity &&
+    o.openToCollaborateOnly === c.openToCollaborateOnly &&
+    o.excludeIds.length === 0 &&
+    o.excludeInstitutions.length === 0
+  );
+}
 
 export class CollaboratorsService {
   private models: { value: RankerModels | null; loadedAt: number } | null = null;
@@ -111,22 +146,76 @@ export class CollaboratorsService {
     return this.training;
   }
 
+  /**
+   * Suggestions for a stored researcher: from the precomputed cache when the options are the cached
+   * ones and it is fresh, computed now otherwise. People the researcher dismissed (within the
+   * cooldown), declined or blocked drop out; accepted collaborations count as graph edges.
+   */
   async suggestForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
+    if (servedByCache(options)) {
+      const cached = await this.deps.cache.get(id);
+      if (cached) return { ...cached, items: cached.items.slice(0, options.limit) };
+    }
+    return this.computeForResearcher(id, options);
+  }
+
+  /** Recomputes and caches the suggestions of the cached options (the refresh-suggestions job). */
+  async refreshCached(id: string): Promise<CachedSuggestions | null> {
+    const record = await this.deps.researchers.get(id);
+    if (!record) return null;
+    try {
+      const result = await this.computeForResearcher(id, CACHED_OPTIONS);
+      const cached: CachedSuggestions = {
+        ...result,
+        computedAt: new Date().toISOString(),
+        changeId: this.deps.paperIndex.lastAppliedChange,
+      };
+      await this.deps.cache.set(id, cached);
+      return cached;
+    } catch (error) {
+      if (error instanceof UnprocessableError) return null;
+      throw error;
+    }
+  }
+
+  forgetCached(...ids: string[]): Promise<void> {
+    return this.deps.cache.forget(ids);
+  }
+
+  private async computeForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
     const record = await this.deps.researchers.get(id);
     if (!record) throw new NotFoundError('researcher', id);
     await this.deps.paperIndex.catchUp();
+    this.deps.researcherIndex.addAcceptedEdges(await this.deps.invitations.collaborationEdges());
     const data = this.data();
-    const interests = data.interestsOf(id);
+    const paperIds = this.newestFirst(data.graph.papersOf(id));
+    let interests = data.interestsOf(id);
+    if (!interests && record.interests) {
+      // A claimed profile without papers: their own words stand in for papers.
+      const [vector] = await this.deps.embedder.embed([record.interests]);
+      interests = researcherInterests(
+        [{ id: 'interests', vector: vector!, year: new Date().getUTCFullYear() }],
+        0,
+      );
+    }
     if (!interests) {
       throw new UnprocessableError(
-        'this researcher has no papers yet: use POST /v1/collaborators/suggest with text',
+        'this researcher has no papers or interests yet: use POST /v1/collaborators/suggest',
         {
           researcherId: id,
         },
       );
     }
-    const paperIds = this.newestFirst(data.graph.papersOf(id));
-    return this.suggest({ researcher: id, interests, paperIds }, options, record.affiliations);
+    const now = Date.now();
+    const feedback = await this.deps.invitations.feedback(id);
+    const saidNo = [...feedback]
+      .filter(([, f]) => f.kind !== 'dismissed' || f.until > now)
+      .map(([candidate]) => candidate);
+    return this.suggest(
+      { researcher: id, interests, paperIds },
+      { ...options, excludeIds: [...options.excludeIds, ...saidNo] },
+      record.affiliations,
+    );
   }
 
   /** Cold start: suggestions for free text or for a few stored papers, by topic alone. */

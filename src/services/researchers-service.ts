@@ -1,5 +1,5 @@
 import type { Paper } from '../domain/paper.ts';
-import { NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { Page } from './papers-service.ts';
@@ -7,7 +7,7 @@ import type { Page } from './papers-service.ts';
 export type CloseCollaborator = { id: string; name: string; jointPapers: number; latestYear: number };
 
 export type ResearcherProfile = ResearcherRecord & {
-  counts: { papers: number; coauthors: number };
+  counts: { papers: number; coauthors: number; followers: number };
   topics: string[];
   works: Paper[];
   closeCollaborators: CloseCollaborator[];
@@ -23,8 +23,57 @@ export class ResearchersService {
       papers: PaperRepository;
       /** Readable key phrases of a researcher's work. */
       topics: (id: string) => Promise<string[]>;
+      /** Called when a researcher may no longer be named in invitations (closed or unclaimed). */
+      onConsentWithdrawn: (id: string) => Promise<unknown>;
+      /** Called when a profile changed in a way that changes their suggestions. */
+      onProfileChanged: (id: string) => Promise<unknown>;
     },
   ) {}
+
+  async claim(id: string, accountId: string): Promise<ResearcherRecord> {
+    const result = await this.deps.researchers.claim(id, accountId);
+    if (result === 'missing') throw new NotFoundError('researcher', id);
+    if (result === 'conflict')
+      throw new ConflictError('this author record is claimed by another account', { researcherId: id });
+    await this.deps.onProfileChanged(id);
+    return this.record(id);
+  }
+
+  async unclaim(id: string, accountId: string): Promise<ResearcherRecord> {
+    const result = await this.deps.researchers.unclaim(id, accountId);
+    if (result === 'missing') throw new NotFoundError('researcher', id);
+    if (result === 'conflict') {
+      throw new ConflictError('this author record is not claimed by this account', { researcherId: id });
+    }
+    await this.deps.onConsentWithdrawn(id);
+    return this.record(id);
+  }
+
+  async updateProfile(
+    id: string,
+    changes: {
+      openToCollaborate?: boolean;
+      interests?: string;
+      affiliations?: string[];
+      verificationLevel?: number;
+    },
+  ): Promise<ResearcherRecord> {
+    const updated = await this.deps.researchers.updateProfile(id, {
+      openToCollaborate: changes.openToCollaborate,
+      interests: changes.interests,
+      verificationLevel: changes.verificationLevel,
+      declaredAffiliations: changes.affiliations,
+    });
+    if (!updated) throw new NotFoundError('researcher', id);
+    if (changes.openToCollaborate === false) await this.deps.onConsentWithdrawn(id);
+    await this.deps.onProfileChanged(id);
+    return this.record(id);
+  }
+
+  async setFollower(id: string, followerId: string, following: boolean): Promise<{ followers: number }> {
+    await this.record(id);
+    return { followers: await this.deps.researchers.setFollower(id, followerId, following) };
+  }
 
   async record(id: string): Promise<ResearcherRecord> {
     const record = await this.deps.researchers.get(id);
@@ -34,14 +83,21 @@ export class ResearchersService {
 
   async profile(id: string): Promise<ResearcherProfile> {
     const record = await this.record(id);
-    const [papers, coauthors, works, closeCollaborators, topics] = await Promise.all([
+    const [papers, coauthors, followers, works, closeCollaborators, topics] = await Promise.all([
       this.deps.researchers.paperCount(id),
       this.deps.researchers.coauthorCount(id),
+      this.deps.researchers.followerCount(id),
       this.works(id, { offset: 0, limit: PROFILE_WORKS }),
       this.closeCollaborators(id, PROFILE_COLLABORATORS),
       this.deps.topics(id),
     ]);
-    return { ...record, counts: { papers, coauthors }, topics, works: works.items, closeCollaborators };
+    return {
+      ...record,
+      counts: { papers, coauthors, followers },
+      topics,
+      works: works.items,
+      closeCollaborators,
+    };
   }
 
   /** A researcher's papers, newest first. */

@@ -13,6 +13,13 @@ export function createKeys(prefix: string) {
     coauthors: `${root}:coauthors:`,
     coauthorLatest: `${root}:coauthor-latest:`,
     affiliations: `${root}:affiliations:`,
+    invitation: `${root}:invitation:`,
+    inbox: `${root}:inbox:`,
+    incoming: `${root}:incoming:`,
+    invited: `${root}:invited:`,
+    namedIn: `${root}:named-in:`,
+    feedback: `${root}:feedback:`,
+    collaborationEdges: `${root}:collaboration-edges`,
   } as const;
   return {
     root,
@@ -40,6 +47,28 @@ export function createKeys(prefix: string) {
     paperChanges: () => `${root}:paper-changes`,
     /** STRING (JSON): the learned collaborator ranking models with their version. */
     rankerModels: () => `${root}:ranker-models`,
+    /** SET of claimed researcher ids: who receives invitation digests. */
+    claimedResearchers: () => `${root}:claimed-researchers`,
+    /** SET of follower ids. */
+    followers: (id: string) => `${root}:followers:${id}`,
+    /** HASH: id, recipient, candidate, period, status, score, evidence (JSON), times. */
+    invitation: (id: string) => segment.invitation + id,
+    /** ZSET invitation id → created time (ms): the suggestions a researcher received. */
+    inbox: (recipient: string) => segment.inbox + recipient,
+    /** ZSET invitation id → sent time (ms): invitations sent to a researcher by others. */
+    incoming: (candidate: string) => segment.incoming + candidate,
+    /** SET of candidates ever put in a researcher's inbox (never suggested twice). */
+    invited: (recipient: string) => segment.invited + recipient,
+    /** ZSET invitation id → created time: invitations that name a researcher as the candidate. */
+    namedIn: (candidate: string) => segment.namedIn + candidate,
+    /** HASH candidate → JSON { kind: dismissed | declined | blocked, until }: what a recipient said of people. */
+    feedback: (recipient: string) => segment.feedback + recipient,
+    /** SET of the candidates written for a recipient in a period (at most N). */
+    digest: (recipient: string, period: string) => `${root}:digest:${period}:${recipient}`,
+    /** STRING (JSON): precomputed suggestions and related papers of a researcher. */
+    suggestionsCache: (id: string) => `${root}:suggestions:${id}`,
+    /** SET of "a|b" pairs who accepted to collaborate: edges the papers do not show yet. */
+    collaborationEdges: () => segment.collaborationEdges,
     /** STRING: random id of this store's lifetime; a saved index from another epoch is stale. */
     epoch: () => `${root}:epoch`,
     luaKeyPrefixes: segment,

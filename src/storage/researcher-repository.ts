@@ -6,6 +6,8 @@ export type ResearcherRecord = {
   id: string;
   name: string;
   affiliations: string[];
+  /** Free-text interests a claimed researcher wrote on their profile. */
+  interests: string | null;
   claimed: boolean;
   openToCollaborate: boolean;
   verificationLevel: number;
@@ -38,10 +40,12 @@ export class ResearcherRepository {
       if (hashError || affError) throw hashError ?? affError;
       const h = hash as Record<string, string>;
       if (!h.name) return null;
+      const declared = h.declaredAffiliations ? (JSON.parse(h.declaredAffiliations) as string[]) : [];
       return {
         id,
         name: h.name,
-        affiliations: affiliations as string[],
+        affiliations: [...new Set([...declared, ...(affiliations as string[])])],
+        interests: h.interests ?? null,
         claimed: h.claimed === 'true',
         openToCollaborate: h.openToCollaborate === 'true',
         verificationLevel: Number(h.verificationLevel ?? 0),
@@ -116,15 +120,79 @@ export class ResearcherRepository {
   /** Sets profile fields of an existing researcher; returns false when there is no such researcher. */
   async updateProfile(
     id: string,
-    fields: Partial<Pick<ResearcherRecord, 'claimed' | 'openToCollaborate' | 'verificationLevel'>>,
+    fields: Partial<Pick<ResearcherRecord, 'claimed' | 'openToCollaborate' | 'verificationLevel'>> & {
+      interests?: string;
+      declaredAffiliations?: string[];
+    },
   ): Promise<boolean> {
     const values = Object.entries(fields).flatMap(([key, value]) =>
-      value === undefined ? [] : [key, String(value)],
+      value === undefined ? [] : [key, typeof value === 'object' ? JSON.stringify(value) : String(value)],
     );
     if (!(await this.redis.exists(this.keys.researcher(id)))) return false;
+    const transaction = this.redis.multi();
     if (values.length > 0)
-      await this.redis.hset(this.keys.researcher(id), ...values, 'updatedAt', new Date().toISOString());
+      transaction.hset(this.keys.researcher(id), ...values, 'updatedAt', new Date().toISOString());
+    if (fields.claimed === true) transaction.sadd(this.keys.claimedResearchers(), id);
+    if (fields.claimed === false) transaction.srem(this.keys.claimedResearchers(), id);
+    await transaction.exec();
     return true;
+  }
+
+  /**
+   * Links the record to a platform account. 'conflict' when another account holds it; claiming again
+   * with the same account changes nothing.
+   */
+  async claim(id: string, accountId: string): Promise<'claimed' | 'conflict' | 'missing'> {
+    return (await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+       local holder = redis.call('HGET', KEYS[1], 'claimedBy')
+       if holder and holder ~= ARGV[1] then return 'conflict' end
+       redis.call('HSET', KEYS[1], 'claimed', 'true', 'claimedBy', ARGV[1], 'updatedAt', ARGV[2])
+       redis.call('SADD', KEYS[2], ARGV[3])
+       return 'claimed'`,
+      2,
+      this.keys.researcher(id),
+      this.keys.claimedResearchers(),
+      accountId,
+      new Date().toISOString(),
+      id,
+    )) as 'claimed' | 'conflict' | 'missing';
+  }
+
+  /** Unlinks the record from the account that claimed it. */
+  async unclaim(id: string, accountId: string): Promise<'unclaimed' | 'conflict' | 'missing'> {
+    return (await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+       local holder = redis.call('HGET', KEYS[1], 'claimedBy')
+       if holder ~= ARGV[1] then return 'conflict' end
+       redis.call('HSET', KEYS[1], 'claimed', 'false', 'updatedAt', ARGV[2])
+       redis.call('HDEL', KEYS[1], 'claimedBy')
+       redis.call('SREM', KEYS[2], ARGV[3])
+       return 'unclaimed'`,
+      2,
+      this.keys.researcher(id),
+      this.keys.claimedResearchers(),
+      accountId,
+      new Date().toISOString(),
+      id,
+    )) as 'unclaimed' | 'conflict' | 'missing';
+  }
+
+  /** Claimed researchers in pages: the recipients of invitation digests. */
+  async scanClaimed(cursor: string, count: number): Promise<{ next: string; ids: string[] }> {
+    const [next, ids] = await this.redis.sscan(this.keys.claimedResearchers(), cursor, 'COUNT', count);
+    return { next, ids };
+  }
+
+  async setFollower(id: string, followerId: string, following: boolean): Promise<number> {
+    const key = this.keys.followers(id);
+    if (following) await this.redis.sadd(key, followerId);
+    else await this.redis.srem(key, followerId);
+    return this.redis.scard(key);
+  }
+
+  followerCount(id: string): Promise<number> {
+    return this.redis.scard(this.keys.followers(id));
   }
 
   count(): Promise<number> {

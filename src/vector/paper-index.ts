@@ -148,6 +148,11 @@ export class PaperIndex {
     }
   }
 
+  /** The id of the last change applied here: the version of the data this index shows. */
+  get lastAppliedChange(): string {
+    return this.lastChangeId;
+  }
+
   /** True when no change in Redis is waiting to be applied here. */
   async inSync(): Promise<boolean> {
     return compareStreamIds(await this.papers.latestChangeId(), this.lastChangeId) <= 0;

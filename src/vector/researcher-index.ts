@@ -24,6 +24,7 @@ export class ResearcherIndex implements DerivedPaperIndex {
   readonly centroids: VectorIndex<CentroidMeta>;
   private papers: VectorIndex<PaperMeta> | null = null;
   private readonly interestsCache = new Map<string, Interests | null>();
+  private readonly acceptedEdges = new Set<string>();
 
   constructor(
     settings: HnswSettings,
@@ -33,9 +34,26 @@ export class ResearcherIndex implements DerivedPaperIndex {
     this.centroids = new VectorIndex<CentroidMeta>(dimension, settings);
   }
 
+  /** Adds accepted collaborations to the graph (kept across rebuilds). */
+  addAcceptedEdges(pairs: [string, string][]): void {
+    for (const [a, b] of pairs) {
+      this.acceptedEdges.add(`${a}|${b}`);
+      this.graph.addAcceptedEdge(a, b, this.graph.latestPaperYear);
+    }
+  }
+
+  private buildGraph(papers: VectorIndex<PaperMeta>): ResearchGraph {
+    const graph = ResearchGraph.fromPapers(papers.entries());
+    for (const pair of this.acceptedEdges) {
+      const [a, b] = pair.split('|') as [string, string];
+      graph.addAcceptedEdge(a, b, graph.latestPaperYear);
+    }
+    return graph;
+  }
+
   async reset(papers: VectorIndex<PaperMeta>): Promise<void> {
     this.papers = papers;
-    this.graph = ResearchGraph.fromPapers(papers.entries());
+    this.graph = this.buildGraph(papers);
     this.interestsCache.clear();
     this.centroids.clear();
     for (const researcher of this.graph.researchers()) this.indexResearcher(researcher);
@@ -60,7 +78,7 @@ export class ResearcherIndex implements DerivedPaperIndex {
     const state = (await this.centroids.load(this.dir)) as SavedState | null;
     if (state?.changeId !== changeId) return false;
     this.papers = papers;
-    this.graph = ResearchGraph.fromPapers(papers.entries());
+    this.graph = this.buildGraph(papers);
     this.interestsCache.clear();
     return true;
   }

@@ -159,6 +159,15 @@ export class VectorIndex<M> {
     }
   }
 
+  /** Brute-force search over every live item: exact, for small or very selective searches and for benchmarks. */
+  searchExact(vector: Float32Array, limit: number): SearchHit[] {
+    return this.exactSearch(
+      vector,
+      limit,
+      (label) => this.meta[label] !== null && this.meta[label] !== undefined,
+    );
+  }
+
   private exactSearch(vector: Float32Array, limit: number, accepts: (label: number) => boolean): SearchHit[] {
     let norm = 0;
     for (const v of vector) norm += v * v;

@@ -201,13 +201,13 @@ describe('papers API on the 500-paper ACL sample', () => {
       { id: 'test-carol', name: 'Carol Test', jointPapers: 1, latestYear: 2022 },
     ]);
     const bob = (await t.app.inject({ url: '/v1/researchers/test-bob' })).json();
-    expect(bob.counts).toEqual({ papers: 0, coauthors: 0 });
+    expect(bob.counts).toEqual({ papers: 0, coauthors: 0, followers: 0 });
 
     const removed = await t.app.inject({ method: 'DELETE', url: '/v1/papers/test.update-1' });
     expect(removed.statusCode).toBe(204);
     expect((await t.app.inject({ url: '/v1/papers/test.update-1' })).statusCode).toBe(404);
     const aliceAfter = (await t.app.inject({ url: '/v1/researchers/test-alice' })).json();
-    expect(aliceAfter.counts).toEqual({ papers: 0, coauthors: 0 });
+    expect(aliceAfter.counts).toEqual({ papers: 0, coauthors: 0, followers: 0 });
     const search = await similar('2022.wmt-1.102', 'limit=100&venue=test');
     expect(search.items).toHaveLength(0);
   });

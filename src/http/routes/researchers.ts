@@ -1,15 +1,98 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ResearchersService } from '../../services/researchers-service.ts';
 import { errorResponses, idParams, page, pageQuery } from '../schemas/common.ts';
 import {
+  claimBody,
+  followerParams,
+  followersResponse,
+  profilePatchBody,
   profileSchema,
+  researcherSchema,
   researcherSearchQuery,
   researchersPageResponse,
   worksResponse,
 } from '../schemas/researchers.ts';
 
-export function researchersRoutes(researchers: ResearchersService): FastifyPluginAsyncZod {
+export function researchersRoutes(
+  researchers: ResearchersService,
+  requestRefresh: (id: string) => Promise<string>,
+): FastifyPluginAsyncZod {
   return async (app) => {
+    app.post(
+      '/v1/researchers/:id/claim',
+      {
+        schema: {
+          tags: ['researchers'],
+          summary: 'Link an author record to a platform account (409 when another account holds it)',
+          params: idParams,
+          body: claimBody,
+          response: { 200: researcherSchema, ...errorResponses },
+        },
+      },
+      async (request) => researchers.claim(request.params.id, request.body.accountId),
+    );
+
+    app.delete(
+      '/v1/researchers/:id/claim',
+      {
+        schema: {
+          tags: ['researchers'],
+          summary:
+            'Unlink the record from the account that claimed it; invitations naming them are withdrawn',
+          params: idParams,
+          querystring: claimBody,
+          response: { 200: researcherSchema, ...errorResponses },
+        },
+      },
+      async (request) => researchers.unclaim(request.params.id, request.query.accountId),
+    );
+
+    app.patch(
+      '/v1/researchers/:id',
+      {
+        schema: {
+          tags: ['researchers'],
+          summary: 'Change openToCollaborate, interests, affiliations or verificationLevel',
+          params: idParams,
+          body: profilePatchBody,
+          response: { 200: researcherSchema, ...errorResponses },
+        },
+      },
+      async (request) => researchers.updateProfile(request.params.id, request.body),
+    );
+
+    for (const method of ['PUT', 'DELETE'] as const) {
+      app.route({
+        method,
+        url: '/v1/researchers/:id/followers/:followerId',
+        schema: {
+          tags: ['researchers'],
+          summary: method === 'PUT' ? 'Follow a researcher' : 'Stop following a researcher',
+          params: followerParams,
+          response: { 200: followersResponse, ...errorResponses },
+        },
+        handler: async (request) =>
+          researchers.setFollower(request.params.id, request.params.followerId, method === 'PUT'),
+      });
+    }
+
+    app.post(
+      '/v1/researchers/:id/refresh',
+      {
+        schema: {
+          tags: ['researchers'],
+          summary: 'Recompute the cached suggestions of a researcher now (a background job)',
+          params: idParams,
+          response: { 202: z.object({ jobId: z.string() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await researchers.record(request.params.id);
+        return reply.status(202).send({ jobId: await requestRefresh(request.params.id) });
+      },
+    );
+
     app.get(
       '/v1/researchers',
       {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { paperSchema } from '../../domain/paper.ts';
+import { idSchema, paperSchema } from '../../domain/paper.ts';
 import { pageQuery, pageSchema } from './common.ts';
 
 export const researcherSchema = z.object({
   id: z.string(),
   name: z.string(),
   affiliations: z.array(z.string()),
+  interests: z.string().nullable(),
   claimed: z.boolean(),
   openToCollaborate: z.boolean(),
   verificationLevel: z.number(),
@@ -14,7 +15,7 @@ export const researcherSchema = z.object({
 });
 
 export const profileSchema = researcherSchema.extend({
-  counts: z.object({ papers: z.number(), coauthors: z.number() }),
+  counts: z.object({ papers: z.number(), coauthors: z.number(), followers: z.number() }),
   topics: z.array(z.string()),
   works: z.array(paperSchema),
   closeCollaborators: z.array(
@@ -28,3 +29,18 @@ export const researcherSearchQuery = pageQuery.extend({
 
 export const researchersPageResponse = z.object({ items: z.array(researcherSchema), page: pageSchema });
 export const worksResponse = z.object({ items: z.array(paperSchema), page: pageSchema });
+
+export const claimBody = z.object({ accountId: z.string().trim().min(1).max(200) }).strict();
+
+export const profilePatchBody = z
+  .object({
+    openToCollaborate: z.boolean().optional(),
+    interests: z.string().trim().min(1).max(5000).optional(),
+    affiliations: z.array(z.string().trim().min(1).max(300)).max(20).optional(),
+    verificationLevel: z.number().int().min(0).max(5).optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+
+export const followerParams = z.object({ id: idSchema, followerId: idSchema });
+export const followersResponse = z.object({ followers: z.number() });

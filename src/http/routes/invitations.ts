@@ -1,0 +1,130 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { isoWeek } from '../../jobs/definitions.ts';
+import type { JobQueues } from '../../jobs/queues.ts';
+import type { InvitationsService } from '../../services/invitations-service.ts';
+import { errorResponses, idParams, page } from '../schemas/common.ts';
+import {
+  digestBody,
+  invitationActionParams,
+  invitationParams,
+  invitationSchema,
+  invitationsQuery,
+  invitationsResponse,
+  jobParams,
+  jobSchema,
+  snoozeBody,
+} from '../schemas/invitations.ts';
+
+export function invitationsRoutes(invitations: InvitationsService, queues: JobQueues): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/v1/researchers/:id/invitations',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary:
+            'A researcher’s invitation inbox (suggestions to invite), or incoming invitations with box=incoming',
+          params: idParams,
+          querystring: invitationsQuery,
+          response: { 200: invitationsResponse, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { status, box, limit, offset } = request.query;
+        const { items, total } = await invitations.list(request.params.id, {
+          box,
+          status,
+          page: { limit, offset },
+        });
+        return { items, page: page(limit, offset, items.length, total) };
+      },
+    );
+
+    app.get(
+      '/v1/invitations/:id',
+      {
+        schema: {
+          tags: ['invitations'],
+          params: invitationParams,
+          response: { 200: invitationSchema, ...errorResponses },
+        },
+      },
+      async (request) => invitations.get(request.params.id),
+    );
+
+    app.post(
+      '/v1/invitations/:id/:action',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary:
+            'send (invite the candidate), accept, decline, dismiss (cooldown) or snooze { until } an invitation',
+          params: invitationActionParams,
+          body: snoozeBody.nullish(),
+          response: { 200: invitationSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const { id, action } = request.params;
+        if (action === 'snooze') {
+          const parsed = snoozeBody.safeParse(request.body);
+          if (!parsed.success) {
+            throw new InvalidInputError('snooze needs { until } in the future', {
+              issues: parsed.error.issues,
+            });
+          }
+          return invitations.act(id, action, Date.parse(parsed.data.until));
+        }
+        return invitations.act(id, action);
+      },
+    );
+
+    app.post(
+      '/v1/invitations/digest',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary:
+            'Run the invitation digest now for every claimed researcher (the scheduler runs it weekly)',
+          body: digestBody.default({}),
+          response: { 202: z.object({ jobId: z.string(), period: z.string() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const period = request.body.period ?? isoWeek(new Date());
+        const job = await queues.add('invitation-digest-fanout', { period, cursor: '0' });
+        return reply.status(202).send({ jobId: job.id!, period });
+      },
+    );
+
+    app.get(
+      '/v1/jobs/:id',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'A background job created through the API',
+          params: jobParams,
+          response: { 200: jobSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const job = await queues.findJob(request.params.id);
+        if (!job) throw new NotFoundError('job', request.params.id);
+        return {
+          id: job.id!,
+          name: job.name,
+          queue: job.queueName,
+          state: await job.getState(),
+          data: job.data,
+          attemptsMade: job.attemptsMade,
+          failedReason: job.failedReason ?? null,
+          returnValue: job.returnvalue ?? null,
+          timestamp: job.timestamp,
+          finishedOn: job.finishedOn ?? null,
+        };
+      },
+    );
+  };
+}

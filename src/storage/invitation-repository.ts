@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { createInvitationsScript, transitionInvitationScript } from './invitation-scripts.ts';
+import type { Keys } from './keys.ts';
+import type { Redis } from './redis.ts';
+
+export type InvitationStatus =
+  | 'pending'
+  | 'sent'
+  | 'accepted'
+  | 'declined'
+  | 'dismissed'
+  | 'snoozed'
+  | 'withdrawn';
+export type InvitationAction = 'send' | 'accept' | 'decline' | 'dismiss' | 'snooze' | 'withdraw';
+
+export type Invitation = {
+  id: string;
+  recipient: string;
+  candidate: string;
+  period: string;
+  status: InvitationStatus;
+  score: number;
+  evidence: unknown;
+  createdAt: number;
+  updatedAt: number;
+  snoozedUntil: number | null;
+  sentAt: number | null;
+};
+
+export type InvitationDraft = { candidate: string; score: number; evidence: unknown };
+
+type ScriptCommands = {
+  peerscoutCreateInvitations(...args: string[]): Promise<string[]>;
+  peerscoutTransitionInvitation(...args: (string | number)[]): Promise<string>;
+};
+
+/** The id of the invitation for (recipient, candidate, period): the same inputs always give the same id. */
+export function invitationId(recipient: string, candidate: string, period: string): string {
+  return `inv_${createHash('sha256').update(`${recipient}\n${candidate}\n${period}`).digest('hex').slice(0, 20)}`;
+}
+
+export class InvitationRepository {
+  private readonly prefixes: string;
+  private readonly scripts: ScriptCommands;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {
+    this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
+    redis.defineCommand('peerscoutCreateInvitations', { numberOfKeys: 4, lua: createInvitationsScript });
+    redis.defineCommand('peerscoutTransitionInvitation', {
+      numberOfKeys: 1,
+      lua: transitionInvitationScript,
+    });
+    this.scripts = redis as unknown as ScriptCommands;
+  }
+
+  /** Writes a recipient's invitations for a period, at most `max` in all; returns the new ids. */
+  createForPeriod(
+    recipient: string,
+    period: string,
+    max: number,
+    drafts: InvitationDraft[],
+  ): Promise<string[]> {
+    const payload = {
+      recipient,
+      period,
+      max,
+      now: Date.now(),
+      candidates: drafts.map((d) => ({
+        candidate: d.candidate,
+        id: invitationId(recipient, d.candidate, period),
+        score: d.score,
+        evidence: JSON.stringify(d.evidence),
+      })),
+    };
+    return this.scripts.peerscoutCreateInvitations(
+      this.keys.digest(recipient, period),
+      this.keys.inbox(recipient),
+      this.keys.invited(recipient),
+      this.keys.feedback(recipient),
+      this.prefixes,
+      JSON.stringify(payload),
+    );
+  }
+
+  /** Applies an action; returns the new status, or { illegal: current status } / null when missing. */
+  async transition(
+    id: string,
+    action: InvitationAction,
+    until = 0,
+  ): Promise<InvitationStatus | { illegal: string } | null> {
+    const result = await this.scripts.peerscoutTransitionInvitation(
+      this.keys.invitation(id),
+      this.prefixes,
+      action,
+      Date.now(),
+      until,
+    );
+    if (result === 'missing') return null;
+    if (result.startsWith('illegal:')) return { illegal: result.slice('illegal:'.length) };
+    return result as InvitationStatus;
+  }
+
+  async getMany(ids: string[]): Promise<(Invitation | null)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.invitation(id));
+    const results = (await pipeline.exec()) ?? [];
+    const now = Date.now();
+    return results.map(([error, raw]) => {
+      if (error) throw error;
+      const h = raw as Record<string, string>;
+      if (!h.id) return null;
+      const snoozedUntil = h.snoozedUntil ? Number(h.snoozedUntil) : null;
+      // A snooze that has run out is pending again.
+      const status =
+        h.status === 'snoozed' && snoozedUntil !== null && snoozedUntil <= now ? 'pending' : h.status;
+      return {
+        id: h.id,
+        recipient: h.recipient!,
+        candidate: h.candidate!,
+        period: h.period!,
+        status: status as InvitationStatus,
+        score: Number(h.score),
+        evidence: JSON.parse(h.evidence ?? 'null'),
+        createdAt: Number(h.createdAt),
+        updatedAt: Number(h.updatedAt),
+        snoozedUntil,
+        sentAt: h.sentAt ? Number(h.sentAt) : null,
+      };
+    });
+  }
+
+  async get(id: string): Promise<Invitation | null> {
+    return (await this.getMany([id]))[0] ?? null;
+  }
+
+  /** A researcher's inbox (or incoming invitations), newest first. */
+  async list(researcher: string, box: 'inbox' | 'incoming'): Promise<Invitation[]> {
+    const key = box === 'inbox' ? this.keys.inbox(researcher) : this.keys.incoming(researcher);
+    const ids = await this.redis.zrevrange(key, 0, -1);
+    return (await this.getMany(ids)).filter((i): i is Invitation => i !== null);
+  }
+
+  /** Ids of invitations that name a researcher as the candidate. */
+  namingCandidate(candidate: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.namedIn(candidate), 0, -1);
+  }
+
+  /** Candidates a recipient received in a period. */
+  periodCandidates(recipient: string, period: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.digest(recipient, period));
+  }
+
+  /** Pairs that accepted to collaborate. */
+  async collaborationEdges(): Promise<[string, string][]> {
+    const members = await this.redis.smembers(this.keys.collaborationEdges());
+    return members.map((m) => m.split('|') as [string, string]);
+  }
+
+  /** Feedback a recipient gave on candidates (dismissed with cooldown, declined, blocked). */
+  async feedback(recipient: string): Promise<Map<string, { kind: string; until: number }>> {
+    const raw = await this.redis.hgetall(this.keys.feedback(recipient));
+    return new Map(Object.entries(raw).map(([candidate, json]) => [candidate, JSON.parse(json)]));
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Lua scripts for invitations. Writing a digest and changing an invitation's status are each one atomic
+ * step; key names come from keys.ts through the `prefixes` argument.
+ */
+
+/**
+ * KEYS: digest set (recipient, period), inbox, invited set, feedback hash.
+ * ARGV: prefixes JSON, payload JSON { recipient, period, max, now, candidates: [{ candidate, id, score, evidence }] }.
+ * Writes candidates in order until the period holds `max` of them, skipping anyone already invited,
+ * declined, blocked or dismissed within the cooldown, and anyone who is not claimed and open to
+ * collaborate right now. Re-running it for the same period writes only what is missing.
+ * Returns the ids of the invitations it created.
+ */
+export const createInvitationsScript = `
+local P = cjson.decode(ARGV[1])
+local a = cjson.decode(ARGV[2])
+local created = {}
+local count = redis.call('SCARD', KEYS[1])
+for _, c in ipairs(a.candidates) do
+  if count >= a.max then break end
+  local skip = redis.call('SISMEMBER', KEYS[1], c.candidate) == 1 or redis.call('SISMEMBER', KEYS[3], c.candidate) == 1
+  if not skip then
+    local said = redis.call('HGET', KEYS[4], c.candidate)
+    if said then
+      local feedback = cjson.decode(said)
+      if feedback.kind ~= 'dismissed' or tonumber(feedback['until']) > a.now then skip = true end
+    end
+  end
+  if not skip then
+    local flags = redis.call('HMGET', P.researcher .. c.candidate, 'claimed', 'openToCollaborate')
+    if flags[1] ~= 'true' or flags[2] ~= 'true' then skip = true end
+  end
+  if not skip then
+    local key = P.invitation .. c.id
+    if redis.call('EXISTS', key) == 0 then
+      redis.call('HSET', key, 'id', c.id, 'recipient', a.recipient, 'candidate', c.candidate, 'period', a.period,
+        'status', 'pending', 'score', c.score, 'evidence', c.evidence, 'createdAt', a.now, 'updatedAt', a.now)
+      redis.call('ZADD', KEYS[2], a.now, c.id)
+      redis.call('ZADD', P.namedIn .. c.candidate, a.now, c.id)
+      table.insert(created, c.id)
+    end
+    redis.call('SADD', KEYS[1], c.candidate)
+    redis.call('SADD', KEYS[3], c.candidate)
+    count = count + 1
+  end
+end
+return created
+`;
+
+/**
+ * KEYS: invitation. ARGV: prefixes JSON, action, now (ms), until (ms, for snooze and dismiss cooldown).
+ * Moves the invitation through pending → sent → accepted | declined, or pending → dismissed | snoozed
+ * (snoozed → pending when it is due). Returns the new status, or 'illegal:<status>' / 'missing'.
+ */
+export const transitionInvitationScript = `
+local P = cjson.decode(ARGV[1])
+local action = ARGV[2]
+local now = tonumber(ARGV[3])
+local untilTime = tonumber(ARGV[4])
+local key = KEYS[1]
+local fields = redis.call('HMGET', key, 'status', 'recipient', 'candidate', 'snoozedUntil', 'id')
+local status = fields[1]
+if not status then return 'missing' end
+local recipient, candidate, id = fields[2], fields[3], fields[5]
+if status == 'snoozed' and tonumber(fields[4] or '0') <= now then status = 'pending' end
+local allowed = {
+  send = { pending = 'sent', snoozed = 'sent' },
+  dismiss = { pending = 'dismissed', snoozed = 'dismissed' },
+  snooze = { pending = 'snoozed', snoozed = 'snoozed' },
+  accept = { sent = 'accepted' },
+  decline = { sent = 'declined' },
+  withdraw = { pending = 'withdrawn', snoozed = 'withdrawn' },
+}
+local next = allowed[action] and allowed[action][status]
+if not next then return 'illegal:' .. status end
+redis.call('HSET', key, 'status', next, 'updatedAt', now)
+if action == 'snooze' then redis.call('HSET', key, 'snoozedUntil', untilTime) end
+if action == 'send' then
+  redis.call('HSET', key, 'sentAt', now)
+  redis.call('ZADD', P.incoming .. candidate, now, id)
+end
+if action == 'dismiss' then
+  redis.call('HSET', P.feedback .. recipient, candidate, cjson.encode({ kind = 'dismissed', ['until'] = untilTime }))
+end
+if action == 'decline' then
+  redis.call('HSET', P.feedback .. recipient, candidate, cjson.encode({ kind = 'declined', ['until'] = 0 }))
+end
+if action == 'accept' then
+  redis.call('HSET', key, 'respondedAt', now)
+  local pair = recipient < candidate and (recipient .. '|' .. candidate) or (candidate .. '|' .. recipient)
+  redis.call('SADD', P.collaborationEdges, pair)
+end
+return next
+`;

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invitationId } from '../../src/storage/invitation-repository.ts';
+import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
+
+let t: TestApp;
+const sample = readSample();
+const counts = new Map<string, number>();
+for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
+const recipient = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+let candidates: string[] = [];
+const PERIOD = '2026-W10';
+
+type Invitation = { id: string; candidate: string; status: string; period: string; evidence: unknown };
+
+async function inbox(id: string, query = ''): Promise<Invitation[]> {
+  const response = await t.app.inject({ url: `/v1/researchers/${id}/invitations?limit=100&${query}` });
+  expect(response.statusCode).toBe(200);
+  return response.json().items;
+}
+
+const act = (id: string, action: string, payload?: object) =>
+  t.app.inject({ method: 'POST', url: `/v1/invitations/${id}/${action}`, ...(payload ? { payload } : {}) });
+
+beforeAll(async () => {
+  t = await startTestApp('invitations', { INVITATIONS_PER_DIGEST: '3', INVITATION_COOLDOWN_DAYS: '90' });
+  await t.container.services.papers.store(sample);
+  await t.container.paperIndex.catchUp();
+  // The people the recipient would be suggested, made invitable: claimed and open to collaborate.
+  const ranked = await t.container.services.collaborators.rankResearcher(recipient, {
+    limit: 30,
+    excludeCoauthors: true,
+    novelty: 0,
+    diversity: 0.3,
+    excludeIds: [],
+    excludeInstitutions: [],
+    openToCollaborateOnly: false,
+  });
+  candidates = ranked.map((r) => r.id);
+  for (const [i, id] of candidates.entries()) {
+    // Every third one stays unclaimed: suggested by the API, never invited.
+    if (i % 3 !== 2) await t.container.repositories.researchers.claim(id, `account-${id}`);
+    await t.container.repositories.researchers.updateProfile(id, { openToCollaborate: true });
+  }
+});
+afterAll(() => stopTestApp(t));
+
+describe('consent', () => {
+  it('when the recipient has not claimed their record, then the digest writes nothing', async () => {
+    expect(await t.container.services.invitations.digest(recipient, PERIOD)).toEqual({
+      created: [],
+      skipped: 'recipient is not claimed',
+    });
+  });
+
+  it('claims are exclusive to one account', async () => {
+    const claim = (accountId: string) =>
+      t.app.inject({ method: 'POST', url: `/v1/researchers/${recipient}/claim`, payload: { accountId } });
+    expect((await claim('acct-1')).statusCode).toBe(200);
+    expect((await claim('acct-1')).json()).toMatchObject({ claimed: true });
+    expect((await claim('acct-2')).statusCode).toBe(409);
+    const wrongUnclaim = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/researchers/${recipient}/claim?accountId=acct-2`,
+    });
+    expect(wrongUnclaim.statusCode).toBe(409);
+  });
+
+  it('only claimed researchers who are open to collaborate appear in invitations', async () => {
+    const { created } = await t.container.services.invitations.digest(recipient, PERIOD);
+    expect(created).toHaveLength(3);
+    const items = await inbox(recipient);
+    expect(items).toHaveLength(3);
+    for (const item of items) {
+      const record = await t.container.repositories.researchers.get(item.candidate);
+      expect(record).toMatchObject({ claimed: true, openToCollaborate: true });
+      expect(item.status).toBe('pending');
+      expect(item.evidence).toBeTruthy();
+    }
+  });
+
+  it('the API still suggests unclaimed authors, flagged as not invitable', async () => {
+    const response = await t.app.inject({
+      url: `/v1/researchers/${recipient}/collaborators?limit=30&diversity=0.3`,
+    });
+    const unclaimed = response
+      .json()
+      .items.filter((i: { researcher: { claimed: boolean } }) => !i.researcher.claimed);
+    expect(unclaimed.length).toBeGreaterThan(0);
+    for (const item of unclaimed)
+      expect(item).toMatchObject({ canInvite: false, inviteHint: 'claim this author to unlock invitations' });
+  });
+});
+
+describe('exactly once', () => {
+  it('when the digest runs again for the same period, then nothing is added', async () => {
+    const before = await inbox(recipient);
+    expect((await t.container.services.invitations.digest(recipient, PERIOD)).created).toEqual([]);
+    expect(await inbox(recipient)).toEqual(before);
+  });
+
+  it('when a digest was cut off half-way, then running it again writes only the missing ones', async () => {
+    const period = '2026-W11';
+    const fresh = candidates.filter((_, i) => i % 3 !== 2).slice(3, 4);
+    const partial = await t.container.repositories.invitations.createForPeriod(recipient, period, 3, [
+      { candidate: fresh[0]!, score: 1, evidence: {} },
+    ]);
+    expect(partial).toHaveLength(1);
+    const { created } = await t.container.services.invitations.digest(recipient, period);
+    expect(created).toHaveLength(2);
+    const forPeriod = (await inbox(recipient)).filter((i) => i.period === period);
+    expect(forPeriod).toHaveLength(3);
+    expect(new Set(forPeriod.map((i) => i.candidate)).size).toBe(3);
+  });
+
+  it('never invites the same person twice across periods', async () => {
+    await t.container.services.invitations.digest(recipient, '2026-W12');
+    const all = await inbox(recipient);
+    expect(new Set(all.map((i) => i.candidate)).size).toBe(all.length);
+    expect(all.map((i) => i.id)).toEqual(all.map((i) => invitationId(recipient, i.candidate, i.period)));
+  });
+});
+
+describe('inbox actions', () => {
+  it('send gives the candidate an incoming invitation, which they can accept once', async () => {
+    const [first] = (await inbox(recipient, 'status=pending')).filter((i) => i.period === PERIOD);
+    expect((await act(first!.id, 'accept')).statusCode).toBe(409);
+    const sent = await act(first!.id, 'send');
+    expect(sent.json()).toMatchObject({ status: 'sent' });
+    expect((await inbox(first!.candidate, 'box=incoming')).map((i) => i.id)).toEqual([first!.id]);
+    expect((await act(first!.id, 'accept')).json()).toMatchObject({ status: 'accepted' });
+    expect((await act(first!.id, 'accept')).statusCode).toBe(409);
+    expect((await act(first!.id, 'dismiss')).statusCode).toBe(409);
+    // An accepted pair is an edge now: they are co-authors for the ranking and no longer suggested.
+    const suggestions = await t.app.inject({
+      url: `/v1/researchers/${recipient}/collaborators?limit=50&diversity=0`,
+    });
+    expect(
+      suggestions.json().items.map((i: { researcher: { id: string } }) => i.researcher.id),
+    ).not.toContain(first!.candidate);
+  });
+
+  it('dismissed and declined people drop out of suggestions and digests', async () => {
+    const pending = await inbox(recipient, 'status=pending');
+    const [dismissed, other] = pending;
+    expect((await act(dismissed!.id, 'dismiss')).json()).toMatchObject({ status: 'dismissed' });
+    expect((await act(other!.id, 'send')).statusCode).toBe(200);
+    expect((await act(other!.id, 'decline')).json()).toMatchObject({ status: 'declined' });
+    const suggestions = await t.app.inject({
+      url: `/v1/researchers/${recipient}/collaborators?limit=50&diversity=0`,
+    });
+    const ids = suggestions.json().items.map((i: { researcher: { id: string } }) => i.researcher.id);
+    expect(ids).not.toContain(dismissed!.candidate);
+    expect(ids).not.toContain(other!.candidate);
+  });
+
+  it('a snoozed invitation is hidden until its time, and cannot be snoozed into the past', async () => {
+    const [item] = await inbox(recipient, 'status=pending');
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await act(item!.id, 'snooze', { until })).json()).toMatchObject({ status: 'snoozed' });
+    expect((await inbox(recipient, 'status=pending')).map((i) => i.id)).not.toContain(item!.id);
+    expect((await act(item!.id, 'snooze', { until: '2000-01-01T00:00:00Z' })).statusCode).toBe(400);
+    expect((await act(item!.id, 'snooze')).statusCode).toBe(400);
+  });
+
+  it('when a candidate closes their profile, then pending invitations naming them are withdrawn', async () => {
+    const [item] = await inbox(recipient, 'status=pending');
+    const response = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/researchers/${item!.candidate}`,
+      payload: { openToCollaborate: false },
+    });
+    expect(response.json()).toMatchObject({ openToCollaborate: false });
+    const after = await t.app.inject({ url: `/v1/invitations/${item!.id}` });
+    expect(after.json().status).toBe('withdrawn');
+    expect((await act(item!.id, 'send')).statusCode).toBe(409);
+  });
+
+  it('follows and unfollows, with the count on the profile', async () => {
+    const follow = (method: 'PUT' | 'DELETE', who: string) =>
+      t.app.inject({ method, url: `/v1/researchers/${recipient}/followers/${who}` });
+    await follow('PUT', 'fan-1');
+    await follow('PUT', 'fan-1');
+    expect((await follow('PUT', 'fan-2')).json()).toEqual({ followers: 2 });
+    expect((await follow('DELETE', 'fan-1')).json()).toEqual({ followers: 1 });
+    expect((await t.app.inject({ url: `/v1/researchers/${recipient}` })).json().counts.followers).toBe(1);
+  });
+
+  it('answers bad input with 4xx', async () => {
+    expect(
+      (await t.app.inject({ url: `/v1/researchers/${recipient}/invitations?status=maybe` })).statusCode,
+    ).toBe(400);
+    expect((await t.app.inject({ url: '/v1/invitations/not-an-id' })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: `/v1/invitations/inv_${'0'.repeat(20)}` })).statusCode).toBe(404);
+    expect((await act(`inv_${'0'.repeat(20)}`, 'send')).statusCode).toBe(404);
+    expect((await act(`inv_${'0'.repeat(20)}`, 'explode')).statusCode).toBe(400);
+    const patch = await t.app.inject({ method: 'PATCH', url: `/v1/researchers/${recipient}`, payload: {} });
+    expect(patch.statusCode).toBe(400);
+    const badClaim = await t.app.inject({
+      method: 'POST',
+      url: `/v1/researchers/${recipient}/claim`,
+      payload: {},
+    });
+    expect(badClaim.statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/v1/jobs/nope' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,195 @@
+import type { ChildProcess } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { type Container, createContainer } from '../../src/container.ts';
+import type { Paper } from '../../src/domain/paper.ts';
+import { queuePrefix } from '../../src/jobs/queues.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createRedis } from '../../src/storage/redis.ts';
+import { freePort, PrivateRedis, startWorker, stopProcess, waitFor } from '../helpers/processes.ts';
+import { cleanUp, readSample, testEnvironment } from '../helpers/test-env.ts';
+
+const sample = readSample();
+const PERIOD = '2026-W20';
+const RECIPIENTS = 40;
+const counts = new Map<string, number>();
+for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
+const claimed = [...counts]
+  .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  .slice(0, RECIPIENTS)
+  .map(([id]) => id);
+
+const workerSettings = {
+  INVITATIONS_PER_DIGEST: '3',
+  WORKER_CONCURRENCY: '1',
+  WORKER_LOCK_DURATION_MS: '2000',
+  INVITATION_CRON: '0 0 1 1 *',
+  REFRESH_DEBOUNCE_MS: '600000',
+};
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+});
+
+/** A store with the sample, where the most prolific researchers have claimed their records and are open. */
+async function prepareStore(name: string, extra: Record<string, string> = {}) {
+  const env = testEnvironment(name, { ...workerSettings, ...extra });
+  const config = loadConfig(env);
+  const container = createContainer(config, createLogger('warn'));
+  cleanups.push(() => cleanUp(config));
+  cleanups.push(() => container.close());
+  await container.services.papers.store(sample);
+  for (const id of claimed) {
+    await container.repositories.researchers.claim(id, `account-${id}`);
+    await container.repositories.researchers.updateProfile(id, { openToCollaborate: true });
+  }
+  return { env, config, container };
+}
+
+async function digestJobsDone(container: Container): Promise<boolean> {
+  const queue = container.queues.queue('invitations');
+  for (const id of claimed) {
+    const job = await queue.getJob(`digest-${PERIOD}-${id}`);
+    if (!job || (await job.getState()) !== 'completed') return false;
+  }
+  return true;
+}
+
+async function invitationsOf(container: Container): Promise<Record<string, string[]>> {
+  const result: Record<string, string[]> = {};
+  for (const id of claimed) {
+    const candidates = await container.repositories.invitations.periodCandidates(id, PERIOD);
+    const inbox = (await container.repositories.invitations.list(id, 'inbox')).filter(
+      (i) => i.period === PERIOD,
+    );
+    expect(inbox).toHaveLength(candidates.length);
+    result[id] = candidates.sort();
+  }
+  return result;
+}
+
+async function invitationCount(container: Container): Promise<number> {
+  let total = 0;
+  for (const id of claimed)
+    total += (await container.repositories.invitations.periodCandidates(id, PERIOD)).length;
+  return total;
+}
+
+let expected: Record<string, string[]> = {};
+
+describe('invitation digests through real worker processes', () => {
+  it('an uninterrupted run gives every claimed researcher at most N invitations of invitable people', async () => {
+    const { env, container } = await prepareStore('workers-plain');
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    await container.queues.add('invitation-digest-fanout', { period: PERIOD, cursor: '0' });
+    await waitFor(() => digestJobsDone(container), 180_000, 'all digests');
+    expected = await invitationsOf(container);
+    const written = Object.values(expected).flat();
+    expect(written.length).toBeGreaterThan(RECIPIENTS);
+    for (const [recipient, candidates] of Object.entries(expected)) {
+      expect(candidates.length).toBeLessThanOrEqual(3);
+      expect(candidates).not.toContain(recipient);
+      for (const c of candidates) expect(claimed).toContain(c);
+    }
+    await stopProcess(worker);
+  });
+
+  it('when the worker is killed (SIGKILL) in the middle of the fan-out and restarted, nothing is missing or doubled', async () => {
+    const { env, container } = await prepareStore('workers-killed');
+    let worker: ChildProcess = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    await container.queues.add('invitation-digest-fanout', { period: PERIOD, cursor: '0' });
+    await waitFor(async () => (await invitationCount(container)) >= 10, 180_000, 'the first invitations');
+    await stopProcess(worker, 'SIGKILL');
+    expect(await digestJobsDone(container)).toBe(false);
+    worker = await startWorker(env);
+    await waitFor(() => digestJobsDone(container), 180_000, 'all digests after the restart');
+    expect(await invitationsOf(container)).toEqual(expected);
+    await stopProcess(worker);
+  });
+
+  it('when Redis restarts mid-run, the workers reconnect and the run completes with the same result', async () => {
+    const redis = new PrivateRedis(await freePort());
+    await redis.start();
+    cleanups.push(() => redis.remove());
+    const { env, container } = await prepareStore('workers-redis-restart', { REDIS_URL: redis.url });
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    await container.queues.add('invitation-digest-fanout', { period: PERIOD, cursor: '0' });
+    await waitFor(async () => (await invitationCount(container)) >= 10, 180_000, 'the first invitations');
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    await redis.start();
+    await waitFor(() => digestJobsDone(container), 180_000, 'all digests after the Redis restart');
+    expect(await invitationsOf(container)).toEqual(expected);
+    await stopProcess(worker);
+  });
+
+  it('a poisoned job fails once without retries and the queue goes on', async () => {
+    const { env, config, container } = await prepareStore('workers-poison');
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    const connection = createRedis(config.redisUrl);
+    const raw = new Queue('invitations', { connection, prefix: queuePrefix(config.keyPrefix) });
+    cleanups.push(() => raw.close());
+    const poisoned = await raw.add(
+      'invitation-digest',
+      { researcherId: 'not a valid id!', period: 'someday' },
+      { attempts: 5 },
+    );
+    const unknown = await raw.add('no-such-job', {}, { attempts: 5 });
+    await waitFor(
+      async () => (await poisoned.getState()) === 'failed' && (await unknown.getState()) === 'failed',
+      60_000,
+      'failures',
+    );
+    const failed = await raw.getJob(poisoned.id!);
+    expect(failed!.attemptsMade).toBe(1);
+    expect(failed!.failedReason).toMatch(/invalid payload/);
+    const good = await container.queues.add('invitation-digest', {
+      researcherId: claimed[0]!,
+      period: PERIOD,
+    });
+    await waitFor(async () => (await good.getState()) === 'completed', 60_000, 'the next job');
+    await stopProcess(worker);
+  });
+
+  it('a bulk import queues at most one pending refresh per researcher', async () => {
+    const { env, container } = await prepareStore('workers-bulk');
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    // 120 new papers by 10 authors: each author on 36 of them.
+    const authors = Array.from({ length: 10 }, (_, i) => ({
+      id: `bulk-author-${i}`,
+      name: `Bulk Author ${i}`,
+    }));
+    const template = sample[0]!;
+    const papers: Paper[] = Array.from({ length: 120 }, (_, i) => ({
+      ...template,
+      id: `bulk-${i}`,
+      title: `${template.title} (${i})`,
+      authors: [authors[i % 10]!, authors[(i + 3) % 10]!, authors[(i + 7) % 10]!],
+    }));
+    for (let i = 0; i < papers.length; i += 20)
+      await container.services.papers.store(papers.slice(i, i + 20));
+    const queue = container.queues.queue('suggestions');
+    await waitFor(
+      async () => {
+        const jobs = await queue.getJobs(['delayed', 'waiting']);
+        return authors.every((a) => jobs.some((j) => j.data.researcherId === a.id));
+      },
+      60_000,
+      'refresh jobs for the new authors',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const pending = await queue.getJobs(['delayed', 'waiting']);
+    const perResearcher = new Map<string, number>();
+    for (const job of pending)
+      perResearcher.set(job.data.researcherId, (perResearcher.get(job.data.researcherId) ?? 0) + 1);
+    expect(Math.max(...perResearcher.values())).toBe(1);
+    await stopProcess(worker);
+  });
+});

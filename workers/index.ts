@@ -1,0 +1,95 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { loadConfig } from '../src/config.ts';
+import { createContainer } from '../src/container.ts';
+import { ensureModel } from '../src/embedding/model-setup.ts';
+import {
+  isJobName,
+  type JobName,
+  jobs,
+  type ParsedJobPayload,
+  QUEUE_NAMES,
+} from '../src/jobs/definitions.ts';
+import { queuePrefix } from '../src/jobs/queues.ts';
+import { createLogger } from '../src/logger.ts';
+import { createRedis } from '../src/storage/redis.ts';
+import { deliverWebhook } from './handlers/deliver-webhook.ts';
+import { invitationDigest, invitationDigestFanout } from './handlers/invitation-digest.ts';
+import { refreshSuggestions } from './handlers/refresh-suggestions.ts';
+import { trainRankingModel } from './handlers/train-ranking-model.ts';
+import { RefreshTrigger } from './refresh-trigger.ts';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'peerscout-worker');
+await ensureModel(config.model.dir, config.model.name);
+const container = createContainer(config, logger);
+container.paperIndex.attach(new RefreshTrigger(container));
+await container.start();
+
+type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>) => Promise<unknown> };
+const handlers: Handlers = {
+  'refresh-suggestions': (payload) => refreshSuggestions(container, payload),
+  'train-ranking-model': () => trainRankingModel(container),
+  'invitation-digest-fanout': (payload) => invitationDigestFanout(container, payload),
+  'invitation-digest': (payload) => invitationDigest(container, payload),
+  'deliver-webhook': (payload) => deliverWebhook(container, payload),
+};
+
+/** Validates the payload against the registry: a poisoned job fails once, without retries. */
+async function processJob(job: Job): Promise<unknown> {
+  if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name '${job.name}'`);
+  const parsed = jobs[job.name].payload.safeParse(job.data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(
+      `invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const handler = handlers[job.name] as (payload: unknown) => Promise<unknown>;
+  return handler(parsed.data);
+}
+
+const workers = QUEUE_NAMES.map((queue) => {
+  const worker = new Worker(queue, processJob, {
+    connection: createRedis(config.redisUrl, { blocking: true, name: `peerscout-worker-${queue}` }),
+    prefix: queuePrefix(config.keyPrefix),
+    concurrency: config.worker.concurrency,
+    // Ranking a researcher blocks the event loop for tens to hundreds of milliseconds; the lock (a
+    // minute by default) is renewed long before it could lapse, so such jobs are not taken for stalled.
+    // A job whose worker died is found stalled and retried after about one lock duration.
+    lockDuration: config.worker.lockDurationMs,
+    stalledInterval: Math.max(1000, Math.floor(config.worker.lockDurationMs / 2)),
+  });
+  worker.on('failed', (job, error) =>
+    logger.warn({ queue, job: job?.id, name: job?.name, err: error.message }, 'job failed'),
+  );
+  worker.on('error', (error) => logger.warn({ queue, err: error.message }, 'worker error'));
+  return worker;
+});
+
+await container.queues
+  .queue('invitations')
+  .upsertJobScheduler(
+    'invitation-digest',
+    { pattern: config.invitations.cron },
+    { name: 'invitation-digest-fanout', data: { cursor: '0' } },
+  );
+logger.info(
+  { queues: QUEUE_NAMES, concurrency: config.worker.concurrency, cron: config.invitations.cron },
+  'workers started',
+);
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight jobs');
+  try {
+    await Promise.all(workers.map((w) => w.close()));
+    await container.close();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
