@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -190,6 +192,59 @@ describe('invitation digests through real worker processes', () => {
     for (const job of pending)
       perResearcher.set(job.data.researcherId, (perResearcher.get(job.data.researcherId) ?? 0) + 1);
     expect(Math.max(...perResearcher.values())).toBe(1);
+    await stopProcess(worker);
+  });
+});
+
+describe('webhooks', () => {
+  it('posts each new invitation, signed, and retries when the receiver fails', async () => {
+    const secret = 'a-test-secret-of-enough-length';
+    const received: { id: string; signatureOk: boolean }[] = [];
+    let requests = 0;
+    const server = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        requests += 1;
+        // The first delivery fails: BullMQ must retry it.
+        if (requests === 1) {
+          response.writeHead(500).end();
+          return;
+        }
+        const expected = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+        received.push({
+          id: JSON.parse(body).invitation.id,
+          signatureOk: request.headers['x-peerscout-signature'] === expected,
+        });
+        response.writeHead(204).end();
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const { env, container } = await prepareStore('workers-webhook', {
+      WEBHOOK_URL: `http://127.0.0.1:${port}/hooks/peerscout`,
+      WEBHOOK_SECRET: secret,
+    });
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    const recipient = claimed[0]!;
+    await container.queues.add('invitation-digest', { researcherId: recipient, period: PERIOD });
+    const expectedIds = async () =>
+      (await container.repositories.invitations.list(recipient, 'inbox')).map((i) => i.id).sort();
+    await waitFor(
+      async () => {
+        const ids = await expectedIds();
+        return ids.length > 0 && new Set(received.map((r) => r.id)).size === ids.length;
+      },
+      60_000,
+      'webhook deliveries',
+    );
+    expect(received.every((r) => r.signatureOk)).toBe(true);
+    expect([...new Set(received.map((r) => r.id))].sort()).toEqual(await expectedIds());
+    expect(requests).toBe(received.length + 1);
     await stopProcess(worker);
   });
 });
