@@ -3,6 +3,7 @@ import { createContainer } from './container.ts';
 import { ensureModel } from './embedding/model-setup.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
+import { closeOnSignals } from './shutdown.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'peerscout-api');
@@ -19,19 +20,7 @@ if (!(await container.repositories.rankers.get())) {
     .catch((error) => logger.warn({ err: error }, 'ranking model training failed'));
 }
 
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
-  try {
-    await app.close();
-    await container.close();
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, 'shutdown failed');
-    process.exit(1);
-  }
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+closeOnSignals(logger, 'no new requests, finishing in-flight ones', async () => {
+  await app.close();
+  await container.close();
+});

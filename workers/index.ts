@@ -11,6 +11,7 @@ import {
 } from '../src/jobs/definitions.ts';
 import { queuePrefix } from '../src/jobs/queues.ts';
 import { createLogger } from '../src/logger.ts';
+import { closeOnSignals } from '../src/shutdown.ts';
 import { createRedis } from '../src/storage/redis.ts';
 import { deliverWebhook } from './handlers/deliver-webhook.ts';
 import { invitationDigest, invitationDigestFanout } from './handlers/invitation-digest.ts';
@@ -77,19 +78,7 @@ logger.info(
   'workers started',
 );
 
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  logger.info({ signal }, 'shutting down: finishing in-flight jobs');
-  try {
-    await Promise.all(workers.map((w) => w.close()));
-    await container.close();
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, 'shutdown failed');
-    process.exit(1);
-  }
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+closeOnSignals(logger, 'finishing in-flight jobs', async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await container.close();
+});

@@ -10,7 +10,7 @@ import { paperText } from '../embedding/embedder.ts';
 import { adamicAdar, commonNeighbours, hopDistances } from '../graph/proximity.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
-import type { CollaboratorOptions } from '../recommend/collaborators.ts';
+import { collaboratorOptions } from '../recommend/collaborators.ts';
 import { relatedPaperScores, relatedQueryVectors } from '../services/insights-service.ts';
 import { VectorIndex } from '../vector/vector-index.ts';
 import { type CollaborationQuery, collaborationQueries } from './ground-truth.ts';
@@ -198,15 +198,7 @@ async function evaluateCollaborators(
   ];
   const totals = new Map<string, MetricTotals>(methods.map((m) => [m, emptyTotals()]));
   const random = seedrandom(`${options.seed}:random`);
-  const base: CollaboratorOptions = {
-    limit: RANK_DEPTH,
-    excludeCoauthors: true,
-    novelty: 0,
-    diversity: 0,
-    excludeIds: [],
-    excludeInstitutions: [],
-    openToCollaborateOnly: false,
-  };
+  const base = collaboratorOptions({ limit: RANK_DEPTH });
   const bar = progressBar('collaborator queries', queries.length);
   for (const [n, query] of queries.entries()) {
     const self = query.researcher;

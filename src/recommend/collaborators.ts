@@ -22,6 +22,20 @@ export type CollaboratorOptions = {
   activeSince?: number;
 };
 
+/** The options of a plain ranking: new people only, relevance order, no filters. */
+export function collaboratorOptions(overrides: Partial<CollaboratorOptions> = {}): CollaboratorOptions {
+  return {
+    limit: 10,
+    excludeCoauthors: true,
+    novelty: 0,
+    diversity: 0,
+    excludeIds: [],
+    excludeInstitutions: [],
+    openToCollaborateOnly: false,
+    ...overrides,
+  };
+}
+
 export type CandidateProfile = { openToCollaborate: boolean; claimed: boolean; affiliations: string[] };
 
 export type RankedCollaborator = {

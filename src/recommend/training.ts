@@ -3,7 +3,7 @@ import type { PaperMeta } from '../domain/paper-filters.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { VectorIndex } from '../vector/vector-index.ts';
 import type { RankingQuery } from './candidates.ts';
-import { type CollaboratorOptions, collectCandidates } from './collaborators.ts';
+import { collaboratorOptions, collectCandidates } from './collaborators.ts';
 import { ALL_FEATURES, candidateFeatures, type FeatureName, TOPIC_FEATURES } from './features.ts';
 import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
@@ -62,15 +62,7 @@ export function newCoauthors(researcher: string, view: ResearchGraph, full: Rese
   return gained;
 }
 
-const TRAINING_OPTIONS: CollaboratorOptions = {
-  limit: Number.MAX_SAFE_INTEGER,
-  excludeCoauthors: true,
-  novelty: 0,
-  diversity: 0,
-  excludeIds: [],
-  excludeInstitutions: [],
-  openToCollaborateOnly: false,
-};
+const TRAINING_OPTIONS = collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER });
 
 /**
  * Learns the score blend from the stored data alone: features are computed on the graph as it was

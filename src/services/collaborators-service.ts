@@ -6,6 +6,7 @@ import type { RankingQuery } from '../recommend/candidates.ts';
 import {
   type CandidateProfile,
   type CollaboratorOptions,
+  collaboratorOptions,
   collectCandidates,
   type RankedCollaborator,
   rankCandidates,
@@ -78,15 +79,7 @@ type Deps = {
 };
 
 /** The options the refresh job precomputes; requests within them are served from the cache. */
-export const CACHED_OPTIONS: CollaboratorOptions = {
-  limit: 20,
-  excludeCoauthors: true,
-  novelty: 0,
-  diversity: 0.3,
-  excludeIds: [],
-  excludeInstitutions: [],
-  openToCollaborateOnly: false,
-};
+export const CACHED_OPTIONS = collaboratorOptions({ limit: 20, diversity: 0.3 });
 
 function servedByCache(o: CollaboratorOptions): boolean {
   const c = CACHED_OPTIONS;

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { JobQueues } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
+import { collaboratorOptions } from '../recommend/collaborators.ts';
 import {
   type Invitation,
   type InvitationAction,
@@ -42,15 +43,14 @@ export class InvitationsService {
     let suggestions: Awaited<ReturnType<CollaboratorsService['suggestForResearcher']>>['items'];
     try {
       suggestions = (
-        await this.deps.collaborators.suggestForResearcher(recipient, {
-          limit: perDigest * DIGEST_DEPTH_FACTOR,
-          excludeCoauthors: true,
-          novelty: 0,
-          diversity: 0.3,
-          excludeIds: [],
-          excludeInstitutions: [],
-          openToCollaborateOnly: true,
-        })
+        await this.deps.collaborators.suggestForResearcher(
+          recipient,
+          collaboratorOptions({
+            limit: perDigest * DIGEST_DEPTH_FACTOR,
+            diversity: 0.3,
+            openToCollaborateOnly: true,
+          }),
+        )
       ).items;
     } catch (error) {
       if ((error as { status?: number }).status === 422)

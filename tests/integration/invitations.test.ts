@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collaboratorOptions } from '../../src/recommend/collaborators.ts';
 import { invitationId } from '../../src/storage/invitation-repository.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
@@ -26,15 +27,10 @@ beforeAll(async () => {
   await t.container.services.papers.store(sample);
   await t.container.paperIndex.catchUp();
   // The people the recipient would be suggested, made invitable: claimed and open to collaborate.
-  const ranked = await t.container.services.collaborators.rankResearcher(recipient, {
-    limit: 30,
-    excludeCoauthors: true,
-    novelty: 0,
-    diversity: 0.3,
-    excludeIds: [],
-    excludeInstitutions: [],
-    openToCollaborateOnly: false,
-  });
+  const ranked = await t.container.services.collaborators.rankResearcher(
+    recipient,
+    collaboratorOptions({ limit: 30, diversity: 0.3 }),
+  );
   candidates = ranked.map((r) => r.id);
   for (const [i, id] of candidates.entries()) {
     // Every third one stays unclaimed: suggested by the API, never invited.

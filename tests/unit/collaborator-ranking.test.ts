@@ -10,6 +10,7 @@ import type { RankingQuery } from '../../src/recommend/candidates.ts';
 import {
   type CandidateProfile,
   type CollaboratorOptions,
+  collaboratorOptions,
   collectCandidates,
   rankCandidates,
 } from '../../src/recommend/collaborators.ts';
@@ -42,15 +43,7 @@ function queryOf(data: HistoricalRankingData, researcher: string): RankingQuery 
   return { researcher, interests: data.interestsOf(researcher)!, paperIds: data.graph.papersOf(researcher) };
 }
 
-const options: CollaboratorOptions = {
-  limit: 10,
-  excludeCoauthors: true,
-  novelty: 0,
-  diversity: 0,
-  excludeIds: [],
-  excludeInstitutions: [],
-  openToCollaborateOnly: false,
-};
+const options = collaboratorOptions({ limit: 10 });
 const context = { referenceYear: 2020, affiliations: () => [], queryAffiliations: [] };
 const noProfiles = () => undefined;
 
