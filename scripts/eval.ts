@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { ensureModel } from '../src/embedding/model-setup.ts';
-import { formatReport, runEvaluation } from '../src/evaluation/harness.ts';
+import { evaluationMarkdown, formatReport, runEvaluation } from '../src/evaluation/harness.ts';
 import { createLogger } from '../src/logger.ts';
 
 const USAGE =
@@ -61,28 +61,5 @@ console.log(`queries: ${report.queries.evaluated} of ${report.queries.eligible} 
 if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
 if (values.markdown) {
   fs.mkdirSync(path.dirname(values.markdown), { recursive: true });
-  const doc = [
-    '# Evaluation',
-    '',
-    'Produced by `npm run eval` (src/evaluation/harness.ts); re-run it to refresh this page.',
-    '',
-    `- data: \`${path.basename(report.data.file)}\`: ${report.data.trainPapers} papers before ${report.splitYear}, ` +
-      `${report.data.testPapers} from ${report.splitYear} on, ${report.data.rejectedLines} rejected lines; ` +
-      `${report.data.trainResearchers} researchers before the split`,
-    `- split year ${report.splitYear}; query authors: ${report.queries.evaluated} evaluated of ${report.queries.eligible} eligible ` +
-      '(≥2 papers before the split and ≥1 new co-author after it who also wrote before it); co-authors before the split are excluded from every ranking',
-    `- related papers: ${report.queries.relatedPapers} of those authors have papers from the split on`,
-    `- seconds by step: ${Object.entries(report.seconds)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')} (total ${minutes} min, 2 cores)`,
-    `- ranking model learned inside the period before the split: ${JSON.stringify(report.model)}`,
-    '',
-    table,
-    '',
-    `Hybrid Recall@10 is **${report.ratios.hybridRecall10OverBestBaseline.toFixed(3)}×** the best baseline (${report.ratios.bestBaseline}).`,
-    '',
-    `Finished ${report.finishedAt}.`,
-    '',
-  ].join('\n');
-  fs.writeFileSync(values.markdown, doc);
+  fs.writeFileSync(values.markdown, evaluationMarkdown(report));
 }

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-/** Ids of papers and authors travel in URL paths: no slashes, spaces or control characters. */
+/**
+ * Ids of papers and authors travel in URL paths: letters and digits of any script (author ids such as
+ * 冬瑜-张 exist) and . _ : ~ + -, but no slashes, spaces or control characters.
+ */
 export const idSchema = z
   .string()
   .min(1)
   .max(200)
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:~+-]*$/,
+    /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._:~+-]*$/u,
     'letters, digits and . _ : ~ + - only, starting with a letter or digit',
   );
 
@@ -15,7 +18,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const authorSchema = z.object({
   id: idSchema,
   name: text(300),
-  affiliation: z.string().trim().max(500).optional(),
+  affiliation: z.string().trim().max(5000).optional(),
 });
 
 /** A stored paper, as returned by the API. */
@@ -25,7 +28,8 @@ export const paperSchema = z.object({
   abstract: text(20_000),
   year: z.number().int().min(1800).max(2100),
   venue: z.string().trim().max(200).default(''),
-  authors: z.array(authorSchema).min(1).max(500),
+  // Front matter and some proceedings entries have no authors: they are papers all the same.
+  authors: z.array(authorSchema).max(500),
   keywords: z.array(text(200)).max(100).optional(),
   primary_area: z.string().trim().max(200).optional(),
   url: z.string().url().max(2000).optional(),

@@ -340,3 +340,32 @@ export function formatReport(report: EvaluationReport): string {
   ];
   return lines.join('\n');
 }
+
+/** The page docs/EVALUATION.md: data, split, numbers and how long each step took. */
+export function evaluationMarkdown(report: EvaluationReport): string {
+  const minutes = (Object.values(report.seconds).reduce((a, b) => a + b, 0) / 60).toFixed(1);
+  return [
+    '# Evaluation',
+    '',
+    'Produced by `npm run eval` (src/evaluation/harness.ts); run it again to refresh this page.',
+    '',
+    `- data: \`${path.basename(report.data.file)}\`: ${report.data.trainPapers} papers before ${report.splitYear}, ` +
+      `${report.data.testPapers} from ${report.splitYear} on, ${report.data.rejectedLines} rejected lines; ` +
+      `${report.data.trainResearchers} researchers before the split`,
+    `- split year ${report.splitYear}; query authors: ${report.queries.evaluated} evaluated of ${report.queries.eligible} eligible ` +
+      '(≥2 papers before the split and ≥1 new co-author after it who also wrote before it); co-authors from before the split are excluded from every ranking',
+    `- related papers: ${report.queries.relatedPapers} of those authors have papers from the split on; ` +
+      'Recall@20 of their own papers among all papers from the split on',
+    `- seconds by step: ${Object.entries(report.seconds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} (total ${minutes} min on 2 cores)`,
+    `- ranking model learned inside the period before the split (weights on standardised features): \`${JSON.stringify(report.model)}\``,
+    '',
+    formatReport(report),
+    '',
+    `Hybrid Recall@10 is **${report.ratios.hybridRecall10OverBestBaseline.toFixed(3)}×** the best of Adamic–Adar and topic-only (${report.ratios.bestBaseline}).`,
+    '',
+    `Finished ${report.finishedAt}.`,
+    '',
+  ].join('\n');
+}

@@ -46,10 +46,10 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
       status: 400,
     },
     {
-      name: 'no authors',
+      name: 'authors that are not a list',
       method: 'POST',
       url: '/v1/papers',
-      payload: { ...paper, authors: [] },
+      payload: { ...paper, authors: 'nobody' },
       status: 400,
     },
     {

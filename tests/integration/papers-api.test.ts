@@ -212,6 +212,31 @@ describe('papers API on the 500-paper ACL sample', () => {
     expect(search.items).toHaveLength(0);
   });
 
+  it('accepts papers without authors and author ids in any script', async () => {
+    const base = {
+      title: 'Proceedings front matter',
+      abstract: 'Preface of the workshop.',
+      year: 2022,
+      venue: 'ws',
+    };
+    const frontMatter = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...base, id: 'test.front', authors: [] },
+    });
+    expect(frontMatter.statusCode).toBe(200);
+    const cjk = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { ...base, id: 'test.cjk', authors: [{ id: '冬瑜-张', name: '张冬瑜' }] },
+    });
+    expect(cjk.statusCode).toBe(200);
+    const profile = await t.app.inject({ url: `/v1/researchers/${encodeURIComponent('冬瑜-张')}` });
+    expect(profile.json()).toMatchObject({ id: '冬瑜-张', name: '张冬瑜' });
+    for (const id of ['test.front', 'test.cjk'])
+      await t.app.inject({ method: 'DELETE', url: `/v1/papers/${id}` });
+  });
+
   it('reports readiness', async () => {
     const response = await t.app.inject({ url: '/readyz' });
     expect(response.json()).toEqual({ ready: true, checks: { redis: true, model: true, index: true } });
