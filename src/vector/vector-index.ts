@@ -9,10 +9,10 @@ export type SearchHit = { id: string; score: number };
 export type SearchFilter<M> = (id: string, meta: M) => boolean;
 
 type Sidecar<M> = {
-  version: 1;
+  version: 2;
   dimension: number;
   ids: (string | null)[];
-  meta: (M | null)[];
+  slots: ({ meta: M } | null)[];
   state: unknown;
 };
 
@@ -27,7 +27,8 @@ const INITIAL_CAPACITY = 1024;
 export class VectorIndex<M> {
   private hnsw: InstanceType<typeof HierarchicalNSW>;
   private ids: (string | null)[] = [];
-  private meta: (M | null)[] = [];
+  /** Per label: the item's metadata, or null once the item is removed. */
+  private slots: ({ meta: M } | null)[] = [];
   private readonly labels = new Map<string, number>();
   private live = 0;
   /** Unit vectors by label, row after row: exact search and vector reads without crossing into hnswlib. */
@@ -57,18 +58,18 @@ export class VectorIndex<M> {
 
   has(id: string): boolean {
     const label = this.labels.get(id);
-    return label !== undefined && this.meta[label] !== null;
+    return label !== undefined && this.slots[label] != null;
   }
 
   metaOf(id: string): M | undefined {
     const label = this.labels.get(id);
-    return label === undefined ? undefined : (this.meta[label] ?? undefined);
+    return label === undefined ? undefined : this.slots[label]?.meta;
   }
 
   /** The stored unit vector (a view: do not modify). */
   vectorOf(id: string): Float32Array | undefined {
     const label = this.labels.get(id);
-    if (label === undefined || this.meta[label] === null) return undefined;
+    if (label === undefined || !this.slots[label]) return undefined;
     return this.row(label);
   }
 
@@ -99,21 +100,21 @@ export class VectorIndex<M> {
       label = this.ids.length;
       if (label >= this.hnsw.getMaxElements()) this.hnsw.resizeIndex(Math.max(INITIAL_CAPACITY, label * 2));
       this.ids.push(id);
-      this.meta.push(null);
+      this.slots.push(null);
       this.labels.set(id, label);
     }
-    if (this.meta[label] === null) this.live += 1;
+    if (!this.slots[label]) this.live += 1;
     // addPoint on an existing label replaces its vector and, when it was deleted, revives it.
     this.hnsw.addPoint(Array.from(vector), label);
     this.storeVector(label, vector);
-    this.meta[label] = meta;
+    this.slots[label] = { meta };
   }
 
   remove(id: string): boolean {
     const label = this.labels.get(id);
-    if (label === undefined || this.meta[label] === null) return false;
+    if (label === undefined || !this.slots[label]) return false;
     this.hnsw.markDelete(label);
-    this.meta[label] = null;
+    this.slots[label] = null;
     this.live -= 1;
     return true;
   }
@@ -126,10 +127,10 @@ export class VectorIndex<M> {
   search(vector: Float32Array, limit: number, filter?: SearchFilter<M>): SearchHit[] {
     if (limit <= 0 || this.live === 0) return [];
     const accepts = (label: number): boolean => {
-      const meta = this.meta[label];
-      if (meta === null || meta === undefined) return false;
+      const slot = this.slots[label];
+      if (!slot) return false;
       try {
-        return filter ? filter(this.ids[label]!, meta) : true;
+        return filter ? filter(this.ids[label]!, slot.meta) : true;
       } catch {
         return false; // an exception inside hnswlib's callback would take the process down
       }
@@ -161,11 +162,7 @@ export class VectorIndex<M> {
 
   /** Brute-force search over every live item: exact, for small or very selective searches and for benchmarks. */
   searchExact(vector: Float32Array, limit: number): SearchHit[] {
-    return this.exactSearch(
-      vector,
-      limit,
-      (label) => this.meta[label] !== null && this.meta[label] !== undefined,
-    );
+    return this.exactSearch(vector, limit, (label) => this.slots[label] != null);
   }
 
   private exactSearch(vector: Float32Array, limit: number, accepts: (label: number) => boolean): SearchHit[] {
@@ -187,8 +184,8 @@ export class VectorIndex<M> {
   /** Every live item with its metadata. */
   *entries(): Generator<{ id: string; meta: M }> {
     for (let label = 0; label < this.ids.length; label++) {
-      const meta = this.meta[label];
-      if (meta !== null && meta !== undefined) yield { id: this.ids[label]!, meta };
+      const slot = this.slots[label];
+      if (slot) yield { id: this.ids[label]!, meta: slot.meta };
     }
   }
 
@@ -201,10 +198,10 @@ export class VectorIndex<M> {
     const token = `${Date.now()}-${process.pid}`;
     await this.hnsw.writeIndex(path.join(dir, `index-${token}.bin`));
     const sidecar: Sidecar<M> = {
-      version: 1,
+      version: 2,
       dimension: this.dimension,
       ids: this.ids,
-      meta: this.meta,
+      slots: this.slots,
       state,
     };
     await fs.writeFile(path.join(dir, `index-${token}.json`), JSON.stringify(sidecar));
@@ -229,21 +226,21 @@ export class VectorIndex<M> {
     } catch {
       return null;
     }
-    if (sidecar.version !== 1 || sidecar.dimension !== this.dimension) return null;
+    if (sidecar.version !== 2 || sidecar.dimension !== this.dimension) return null;
     const index = new HierarchicalNSW('cosine', this.dimension);
     await index.readIndex(indexFile, true);
     if (index.getCurrentCount() !== sidecar.ids.length) return null;
     index.setEf(this.settings.efSearch);
     this.hnsw = index;
     this.ids = sidecar.ids;
-    this.meta = sidecar.meta;
+    this.slots = sidecar.slots;
     this.labels.clear();
     this.live = 0;
     this.vectors = new Float32Array(0);
     sidecar.ids.forEach((id, label) => {
       if (id === null) return;
       this.labels.set(id, label);
-      if (sidecar.meta[label] !== null) {
+      if (sidecar.slots[label]) {
         this.live += 1;
         this.storeVector(label, index.getPoint(label));
       }
@@ -255,7 +252,7 @@ export class VectorIndex<M> {
     this.hnsw = this.emptyIndex(INITIAL_CAPACITY);
     this.vectors = new Float32Array(0);
     this.ids = [];
-    this.meta = [];
+    this.slots = [];
     this.labels.clear();
     this.live = 0;
   }
