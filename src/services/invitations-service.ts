@@ -129,6 +129,14 @@ export class InvitationsService {
     return invitation;
   }
 
+  /** A researcher blocks someone: never suggested to them or put in their inbox again (until unblocked). */
+  async setBlocked(recipient: string, candidate: string, blocked: boolean): Promise<{ blocked: boolean }> {
+    if (!(await this.deps.researchers.get(recipient))) throw new NotFoundError('researcher', recipient);
+    await this.deps.invitations.setBlocked(recipient, candidate, blocked);
+    await this.deps.collaborators.forgetCached(recipient);
+    return { blocked };
+  }
+
   /** Withdraws pending invitations that name a researcher who is no longer open or claimed. */
   async withdrawNaming(candidate: string): Promise<number> {
     let withdrawn = 0;

@@ -160,6 +160,18 @@ export class InvitationRepository {
     return members.map((m) => m.split('|') as [string, string]);
   }
 
+  /** A recipient blocks a candidate (never suggested or invited again) or lifts the block. */
+  async setBlocked(recipient: string, candidate: string, blocked: boolean): Promise<void> {
+    const key = this.keys.feedback(recipient);
+    if (blocked) {
+      await this.redis.hset(key, candidate, JSON.stringify({ kind: 'blocked', until: 0 }));
+      return;
+    }
+    const current = await this.redis.hget(key, candidate);
+    // Lifting a block leaves a decline or a dismissal in force.
+    if (current && JSON.parse(current).kind === 'blocked') await this.redis.hdel(key, candidate);
+  }
+
   /** Feedback a recipient gave on candidates (dismissed with cooldown, declined, blocked). */
   async feedback(recipient: string): Promise<Map<string, { kind: string; until: number }>> {
     const raw = await this.redis.hgetall(this.keys.feedback(recipient));

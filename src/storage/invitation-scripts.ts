@@ -4,11 +4,11 @@
  */
 
 /**
- * KEYS: digest set (recipient, period), inbox, invited set, feedback hash.
+ * KEYS: digest set (recipient, period), inbox, invited hash (candidate → latest invitation id), feedback hash.
  * ARGV: prefixes JSON, payload JSON { recipient, period, max, now, candidates: [{ candidate, id, score, evidence }] }.
- * Writes candidates in order until the period holds `max` of them, skipping anyone already invited,
- * declined, blocked or dismissed within the cooldown, and anyone who is not claimed and open to
- * collaborate right now. Re-running it for the same period writes only what is missing.
+ * Writes candidates in order until the period holds `max` of them, skipping anyone with an open or
+ * accepted invitation from this recipient, anyone declined, blocked or dismissed within the cooldown,
+ * and anyone who is not claimed and open to collaborate right now. Re-running it for the same period writes only what is missing.
  * Returns the ids of the invitations it created.
  */
 export const createInvitationsScript = `
@@ -18,7 +18,14 @@ local created = {}
 local count = redis.call('SCARD', KEYS[1])
 for _, c in ipairs(a.candidates) do
   if count >= a.max then break end
-  local skip = redis.call('SISMEMBER', KEYS[1], c.candidate) == 1 or redis.call('SISMEMBER', KEYS[3], c.candidate) == 1
+  local skip = redis.call('SISMEMBER', KEYS[1], c.candidate) == 1
+  if not skip then
+    local last = redis.call('HGET', KEYS[3], c.candidate)
+    if last then
+      local status = redis.call('HGET', P.invitation .. last, 'status')
+      if status == 'pending' or status == 'snoozed' or status == 'sent' or status == 'accepted' then skip = true end
+    end
+  end
   if not skip then
     local said = redis.call('HGET', KEYS[4], c.candidate)
     if said then
@@ -40,7 +47,7 @@ for _, c in ipairs(a.candidates) do
       table.insert(created, c.id)
     end
     redis.call('SADD', KEYS[1], c.candidate)
-    redis.call('SADD', KEYS[3], c.candidate)
+    redis.call('HSET', KEYS[3], c.candidate, c.id)
     count = count + 1
   end
 end

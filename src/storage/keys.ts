@@ -57,7 +57,7 @@ export function createKeys(prefix: string) {
     inbox: (recipient: string) => segment.inbox + recipient,
     /** ZSET invitation id → sent time (ms): invitations sent to a researcher by others. */
     incoming: (candidate: string) => segment.incoming + candidate,
-    /** SET of candidates ever put in a researcher's inbox (never suggested twice). */
+    /** HASH candidate → the latest invitation naming them in a researcher's inbox. */
     invited: (recipient: string) => segment.invited + recipient,
     /** ZSET invitation id → created time: invitations that name a researcher as the candidate. */
     namedIn: (candidate: string) => segment.namedIn + candidate,

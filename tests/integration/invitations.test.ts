@@ -149,6 +149,35 @@ describe('inbox actions', () => {
     expect(ids).not.toContain(other!.candidate);
   });
 
+  it('after the cooldown a dismissed person may be invited again; a blocked one never', async () => {
+    const [item] = await inbox(recipient, 'status=pending');
+    expect((await act(item!.id, 'dismiss')).statusCode).toBe(200);
+    // Let the cooldown run out, as if 90 days had passed.
+    await t.container.redis.hset(
+      t.container.keys.feedback(recipient),
+      item!.candidate,
+      JSON.stringify({ kind: 'dismissed', until: Date.now() - 1 }),
+    );
+    const drafts = [{ candidate: item!.candidate, score: 1, evidence: {} }];
+    expect(
+      await t.container.repositories.invitations.createForPeriod(recipient, '2026-W30', 3, drafts),
+    ).toHaveLength(1);
+    const block = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/researchers/${recipient}/blocked/${item!.candidate}`,
+    });
+    expect(block.json()).toEqual({ blocked: true });
+    expect(
+      await t.container.repositories.invitations.createForPeriod(recipient, '2026-W31', 3, drafts),
+    ).toEqual([]);
+    const suggestions = await t.app.inject({
+      url: `/v1/researchers/${recipient}/collaborators?limit=50&diversity=0`,
+    });
+    expect(
+      suggestions.json().items.map((i: { researcher: { id: string } }) => i.researcher.id),
+    ).not.toContain(item!.candidate);
+  });
+
   it('a snoozed invitation is hidden until its time, and cannot be snoozed into the past', async () => {
     const [item] = await inbox(recipient, 'status=pending');
     const until = new Date(Date.now() + 3_600_000).toISOString();

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idSchema } from '../../domain/paper.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { isoWeek } from '../../jobs/definitions.ts';
 import type { JobQueues } from '../../jobs/queues.ts';
@@ -16,6 +17,8 @@ import {
   jobSchema,
   snoozeBody,
 } from '../schemas/invitations.ts';
+
+const blockParams = z.object({ id: idSchema, otherId: idSchema });
 
 export function invitationsRoutes(invitations: InvitationsService, queues: JobQueues): FastifyPluginAsyncZod {
   return async (app) => {
@@ -41,6 +44,21 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
         return { items, page: page(limit, offset, items.length, total) };
       },
     );
+
+    for (const method of ['PUT', 'DELETE'] as const) {
+      app.route({
+        method,
+        url: '/v1/researchers/:id/blocked/:otherId',
+        schema: {
+          tags: ['invitations'],
+          summary: method === 'PUT' ? 'Block someone from suggestions and invitations' : 'Lift a block',
+          params: blockParams,
+          response: { 200: z.object({ blocked: z.boolean() }), ...errorResponses },
+        },
+        handler: async (request) =>
+          invitations.setBlocked(request.params.id, request.params.otherId, method === 'PUT'),
+      });
+    }
 
     app.get(
       '/v1/invitations/:id',
