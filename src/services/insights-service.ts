@@ -184,10 +184,10 @@ export class InsightsService {
     }
     const people = [...graph.neighbours(id)]
       .sort((a, b) => b[1].count - a[1].count || b[1].latestYear - a[1].latestYear)
-      .slice(0, budget.people);
+      .slice(0, options.depth >= 2 ? Math.ceil(budget.people / 2) : budget.people);
     const secondHop: [string, string, number][] = [];
     if (options.depth >= 2) {
-      const perPerson = Math.max(1, Math.floor(budget.people / Math.max(1, people.length)));
+      const perPerson = Math.max(1, Math.floor((budget.people - people.length) / Math.max(1, people.length)));
       for (const [pid] of people) {
         const theirs = [...graph.neighbours(pid)]
           .filter(([other]) => other !== id && !graph.neighbours(id).has(other))
@@ -263,9 +263,11 @@ export class InsightsService {
       nodes.set(key, { id: key, type: 'institution', label: name });
       for (const rid of members) edges.push({ source: personKey(rid), target: key, type: 'affiliated' });
     }
+    // Never more nodes than asked for: the last added (institutions, then topics) go first.
+    const kept = new Map([...nodes].slice(0, options.limit));
     return {
-      nodes: [...nodes.values()],
-      edges: edges.filter((e) => nodes.has(e.source) && nodes.has(e.target)),
+      nodes: [...kept.values()],
+      edges: edges.filter((e) => kept.has(e.source) && kept.has(e.target)),
     };
   }
 }
