@@ -87,6 +87,21 @@ describe('consent', () => {
   });
 });
 
+describe('precomputed suggestions', () => {
+  it('are served when fresh, and dropped when the data about the researcher changes', async () => {
+    const url = `/v1/researchers/${recipient}/collaborators?limit=5`;
+    expect((await t.app.inject({ url })).json().computedAt).toBeNull();
+    const cached = await t.container.services.collaborators.refreshCached(recipient);
+    const served = (await t.app.inject({ url })).json();
+    expect(served.computedAt).toBe(cached!.computedAt);
+    expect(served.items).toEqual(cached!.items.slice(0, 5));
+    // Other options than the precomputed ones are computed for the request.
+    expect((await t.app.inject({ url: `${url}&novelty=0.5` })).json().computedAt).toBeNull();
+    await t.container.refresh([recipient], 'papers');
+    expect((await t.app.inject({ url })).json().computedAt).toBeNull();
+  });
+});
+
 describe('exactly once', () => {
   it('when the digest runs again for the same period, then nothing is added', async () => {
     const before = await inbox(recipient);

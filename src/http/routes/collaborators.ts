@@ -62,7 +62,12 @@ export function collaboratorsRoutes(
           rankingOptions(request.query),
         );
         const items = result.items.slice(offset);
-        return { items, method: result.method, page: page(limit, offset, items.length) };
+        return {
+          items,
+          method: result.method,
+          computedAt: result.computedAt ?? null,
+          page: page(limit, offset, items.length),
+        };
       },
     );
 
@@ -80,7 +85,12 @@ export function collaboratorsRoutes(
         const { text, paperIds, options } = request.body;
         const result = await collaborators.suggestForText({ text, paperIds }, rankingOptions(options));
         const items = result.items.slice(options.offset);
-        return { items, method: result.method, page: page(options.limit, options.offset, items.length) };
+        return {
+          items,
+          method: result.method,
+          computedAt: null,
+          page: page(options.limit, options.offset, items.length),
+        };
       },
     );
 

@@ -85,6 +85,8 @@ export const suggestionSchema = z.object({
 export const suggestionsResponse = z.object({
   items: z.array(suggestionSchema),
   method: z.record(z.string(), z.unknown()),
+  /** When the list was precomputed by the worker; null when it was computed for this request. */
+  computedAt: z.string().nullable(),
   page: pageSchema,
 });
 
