@@ -6,6 +6,7 @@ import seedrandom from 'seedrandom';
 import { type Config, loadConfig } from '../config.ts';
 import { createContainer } from '../container.ts';
 import type { Paper } from '../domain/paper.ts';
+import { roundScore } from '../domain/score.ts';
 import { paperText } from '../embedding/embedder.ts';
 import { adamicAdar, commonNeighbours, hopDistances } from '../graph/proximity.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
@@ -45,7 +46,6 @@ export type EvaluationReport = {
   finishedAt: string;
 };
 
-const ISO = (n: number) => Math.round(n * 10_000) / 10_000;
 const RANK_DEPTH = 100;
 const RELATED_K = 20;
 
@@ -159,7 +159,7 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
       relatedPapers: related.results,
       ratios: {
         bestBaseline,
-        hybridRecall10OverBestBaseline: ISO(
+        hybridRecall10OverBestBaseline: roundScore(
           recall10('peerscout-hybrid') / Math.max(1e-9, recall10(bestBaseline)),
         ),
       },
@@ -167,7 +167,7 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
         ? {
             graph: models.graph.training,
             weights: Object.fromEntries(
-              models.graph.features.map((f, i) => [f, ISO(models.graph.model.weights[i]!)]),
+              models.graph.features.map((f, i) => [f, roundScore(models.graph.model.weights[i]!)]),
             ),
           }
         : null,
@@ -252,7 +252,7 @@ async function evaluateCollaborators(
     results: Object.fromEntries(
       methods.map((m) => [
         m,
-        Object.fromEntries(Object.entries(averages(totals.get(m)!)).map(([k, v]) => [k, ISO(v)])),
+        Object.fromEntries(Object.entries(averages(totals.get(m)!)).map(([k, v]) => [k, roundScore(v)])),
       ]),
     ),
   };
@@ -296,13 +296,10 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
       query.futurePapers,
       RELATED_K,
     );
-    const newest = graph
-      .papersOf(query.researcher)
-      .sort((a, b) => (index.metaOf(b)?.year ?? 0) - (index.metaOf(a)?.year ?? 0))
-      .flatMap((id) => {
-        const v = index.vectorOf(id);
-        return v ? [v] : [];
-      });
+    const newest = graph.papersNewestFirst(query.researcher).flatMap((id) => {
+      const v = index.vectorOf(id);
+      return v ? [v] : [];
+    });
     const scores = relatedPaperScores(relatedQueryVectors(interests, newest), (v) =>
       nearestTestPapers(v, RELATED_K),
     );
@@ -316,7 +313,7 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
     results: Object.fromEntries(
       Object.entries(totals).map(([method, sum]) => [
         method,
-        { [`recall@${RELATED_K}`]: ISO(evaluated ? sum / evaluated : 0) },
+        { [`recall@${RELATED_K}`]: roundScore(evaluated ? sum / evaluated : 0) },
       ]),
     ),
   };

@@ -48,6 +48,16 @@ export class ResearchGraph {
     return [...(this.papersByResearcher.get(researcher) ?? [])];
   }
 
+  /** Paper ids ordered newest first (papers of the same year keep their order). */
+  newestFirst(paperIds: Iterable<string>): string[] {
+    return [...paperIds].sort((a, b) => (this.papers.get(b)?.year ?? 0) - (this.papers.get(a)?.year ?? 0));
+  }
+
+  /** A researcher's papers, newest first. */
+  papersNewestFirst(researcher: string): string[] {
+    return this.newestFirst(this.papersByResearcher.get(researcher) ?? []);
+  }
+
   paperCountOf(researcher: string): number {
     return this.papersByResearcher.get(researcher)?.size ?? 0;
   }

@@ -41,10 +41,6 @@ export type ScoredFeatures = { features: Features; closestPair: PaperPair | null
 const PAPERS_COMPARED = 12;
 const MAX_YEARS_INACTIVE = 10;
 
-function newestPapers(graph: ResearchGraph, ids: string[], limit: number): string[] {
-  return [...ids].sort((a, b) => (graph.paper(b)?.year ?? 0) - (graph.paper(a)?.year ?? 0)).slice(0, limit);
-}
-
 function venueProfile(graph: ResearchGraph, paperIds: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const id of paperIds) {
@@ -73,12 +69,15 @@ export function closestPaperPair(
   theirs: string[],
   queryInterests: Interests,
 ): PaperPair | null {
-  const theirNewest = newestPapers(data.graph, theirs, PAPERS_COMPARED);
+  const theirNewest = data.graph.newestFirst(theirs).slice(0, PAPERS_COMPARED);
   const myVectors: { id: string; vector: Float32Array }[] = mine.length
-    ? newestPapers(data.graph, mine, PAPERS_COMPARED).flatMap((id) => {
-        const vector = data.paperVector(id);
-        return vector ? [{ id, vector }] : [];
-      })
+    ? data.graph
+        .newestFirst(mine)
+        .slice(0, PAPERS_COMPARED)
+        .flatMap((id) => {
+          const vector = data.paperVector(id);
+          return vector ? [{ id, vector }] : [];
+        })
     : queryInterests.centroids.map((c, i) => ({ id: `interest-${i}`, vector: c.vector }));
   let best: PaperPair | null = null;
   for (const theirId of theirNewest) {

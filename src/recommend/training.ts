@@ -102,9 +102,7 @@ export async function trainRankers(
   for (const { researcher, positives } of sampled) {
     const interests = view.interestsOf(researcher);
     if (!interests) continue;
-    const paperIds = view.graph
-      .papersOf(researcher)
-      .sort((a, b) => view.graph.paper(b)!.year - view.graph.paper(a)!.year);
+    const paperIds = view.graph.papersNewestFirst(researcher);
     const query: RankingQuery = { researcher, interests, paperIds };
     const candidates = collectCandidates(query, view, TRAINING_OPTIONS);
     const affiliations = await options.affiliationsAsOf([researcher, ...candidates.keys()], viewYear);

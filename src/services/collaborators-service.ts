@@ -1,4 +1,5 @@
 import type { Paper } from '../domain/paper.ts';
+import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -154,8 +155,6 @@ export class CollaboratorsService {
 
   /** Recomputes and caches the suggestions of the cached options (the refresh-suggestions job). */
   async refreshCached(id: string): Promise<CachedSuggestions | null> {
-    const record = await this.deps.researchers.get(id);
-    if (!record) return null;
     try {
       const result = await this.computeForResearcher(id, CACHED_OPTIONS);
       const cached: CachedSuggestions = {
@@ -166,7 +165,7 @@ export class CollaboratorsService {
       await this.deps.cache.set(id, cached);
       return cached;
     } catch (error) {
-      if (error instanceof UnprocessableError) return null;
+      if (error instanceof UnprocessableError || error instanceof NotFoundError) return null;
       throw error;
     }
   }
@@ -181,7 +180,7 @@ export class CollaboratorsService {
     await this.deps.paperIndex.catchUp();
     this.deps.researcherIndex.addAcceptedEdges(await this.deps.invitations.collaborationEdges());
     const data = this.data();
-    const paperIds = this.newestFirst(data.graph.papersOf(id));
+    const paperIds = data.graph.papersNewestFirst(id);
     let interests = data.interestsOf(id);
     if (!interests && record.interests) {
       // A claimed profile without papers: their own words stand in for papers.
@@ -230,7 +229,7 @@ export class CollaboratorsService {
     const interests = researcherInterests(dated, new Date().getUTCFullYear())!;
     const excludeAuthors = new Set((input.paperIds ?? []).flatMap((id) => index.metaOf(id)?.authorIds ?? []));
     return this.suggest(
-      { interests, paperIds: this.newestFirst(input.paperIds ?? []) },
+      { interests, paperIds: this.deps.researcherIndex.graph.newestFirst(input.paperIds ?? []) },
       {
         ...options,
         excludeIds: [...options.excludeIds, ...excludeAuthors],
@@ -238,17 +237,12 @@ export class CollaboratorsService {
     );
   }
 
-  private newestFirst(paperIds: string[]): string[] {
-    const index = this.deps.paperIndex.index;
-    return [...paperIds].sort((a, b) => (index.metaOf(b)?.year ?? 0) - (index.metaOf(a)?.year ?? 0));
-  }
-
   /** The ranking of suggest() without the evidence: what the evaluation harness measures. */
   async rankResearcher(id: string, options: CollaboratorOptions): Promise<RankedCollaborator[]> {
     const data = this.data();
     const interests = data.interestsOf(id);
     if (!interests) return [];
-    const query = { researcher: id, interests, paperIds: this.newestFirst(data.graph.papersOf(id)) };
+    const query = { researcher: id, interests, paperIds: data.graph.papersNewestFirst(id) };
     const affiliations = await this.deps.researchers.affiliationsAsOf([id]);
     return (await this.rank(query, options, affiliations.get(id) ?? [])).ranked;
   }
@@ -311,12 +305,12 @@ export class CollaboratorsService {
     profiles: Map<string, { record: ResearcherRecord }>,
   ): Promise<CollaboratorSuggestion[]> {
     const { graph } = this.data();
-    const paperIdsNeeded = new Set<string>(query.paperIds.slice(0, PAPERS_FOR_PHRASES));
-    for (const r of ranked) {
-      for (const id of this.newestFirst(graph.papersOf(r.id)).slice(0, PAPERS_FOR_PHRASES))
-        paperIdsNeeded.add(id);
-      if (r.closestPair) paperIdsNeeded.add(r.closestPair.mine);
-    }
+    const theirPaperIds = ranked.map((r) => graph.papersNewestFirst(r.id).slice(0, PAPERS_FOR_PHRASES));
+    const paperIdsNeeded = new Set<string>([
+      ...query.paperIds.slice(0, PAPERS_FOR_PHRASES),
+      ...theirPaperIds.flat(),
+    ]);
+    for (const r of ranked) if (r.closestPair) paperIdsNeeded.add(r.closestPair.mine);
     const paperList = [...paperIdsNeeded];
     const stored = await this.deps.papers.getMany(paperList);
     const papers = new Map<string, Paper>();
@@ -328,7 +322,8 @@ export class CollaboratorsService {
     const queryTexts = textsOf(query.paperIds);
     const queryCounts = termCounts(queryTexts);
     const queryKeywords = new Set(queryTexts.flatMap((p) => p.keywords ?? []).map((k) => k.toLowerCase()));
-    const candidateCounts = ranked.map((r) => termCounts(textsOf(this.newestFirst(graph.papersOf(r.id)))));
+    const theirTexts = theirPaperIds.map(textsOf);
+    const candidateCounts = theirTexts.map(termCounts);
     const allTerms = new Set<string>();
     for (const counts of candidateCounts)
       for (const term of counts.keys()) if (queryCounts.has(term)) allTerms.add(term);
@@ -356,17 +351,16 @@ export class CollaboratorsService {
 
     return ranked.map((r, i) => {
       const record = profiles.get(r.id)!.record;
-      const theirTexts = textsOf(this.newestFirst(graph.papersOf(r.id)));
       const sharedKeywords = [
         ...new Set(
-          theirTexts.flatMap((p) => p.keywords ?? []).filter((k) => queryKeywords.has(k.toLowerCase())),
+          theirTexts[i]!.flatMap((p) => p.keywords ?? []).filter((k) => queryKeywords.has(k.toLowerCase())),
         ),
       ];
       const phrases = sharedTopicPhrases(
         queryCounts,
         Math.max(1, queryTexts.length),
         candidateCounts[i]!,
-        Math.max(1, theirTexts.length),
+        Math.max(1, theirTexts[i]!.length),
         (term) => df.get(term) ?? 1,
         Math.max(1, totalPapers),
         TOPIC_PHRASES,
@@ -381,15 +375,15 @@ export class CollaboratorsService {
           claimed: record.claimed,
           openToCollaborate: record.openToCollaborate,
         },
-        score: round(r.score),
-        scoreParts: Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, round(v ?? 0)])),
-        features: Object.fromEntries(Object.entries(r.features).map(([k, v]) => [k, round(v)])),
+        score: roundScore(r.score),
+        scoreParts: Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, roundScore(v ?? 0)])),
+        features: Object.fromEntries(Object.entries(r.features).map(([k, v]) => [k, roundScore(v)])),
         evidence: {
           sharedTopics: [...sharedKeywords, ...phrases].slice(0, TOPIC_PHRASES),
           mutualCoauthors: mutualByCandidate[i]!.map((id) => ({ id, name: names.get(id)! })),
           closestPapers:
             r.closestPair && theirs
-              ? { mine: ref(r.closestPair.mine), theirs, similarity: round(r.closestPair.similarity) }
+              ? { mine: ref(r.closestPair.mine), theirs, similarity: roundScore(r.closestPair.similarity) }
               : null,
           graphDistance: r.features.inverseHops > 0 ? Math.round(1 / r.features.inverseHops) : null,
           sources: r.sources,
@@ -403,8 +397,4 @@ export class CollaboratorsService {
       };
     });
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

@@ -1,5 +1,6 @@
 import type { Paper } from '../domain/paper.ts';
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
+import { roundScore } from '../domain/score.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import type { Interests } from '../recommend/interests.ts';
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
@@ -68,10 +69,7 @@ export class InsightsService {
     await this.deps.paperIndex.catchUp();
     const interests = this.deps.researcherIndex.interestsOf(id);
     if (!interests) throw new UnprocessableError('this researcher has no papers yet', { researcherId: id });
-    const index = this.deps.paperIndex.index;
-    const paperIds = this.deps.researcherIndex.graph
-      .papersOf(id)
-      .sort((a, b) => (index.metaOf(b)?.year ?? 0) - (index.metaOf(a)?.year ?? 0));
+    const paperIds = this.deps.researcherIndex.graph.papersNewestFirst(id);
     return { record, interests, paperIds };
   }
 
@@ -102,7 +100,9 @@ export class InsightsService {
       .sort((a, b) => b[1] - a[1] || (index.metaOf(b[0])?.year ?? 0) - (index.metaOf(a[0])?.year ?? 0))
       .slice(options.page.offset, depth);
     const papers = await this.deps.papers.getMany(ranked.map(([paperId]) => paperId));
-    return ranked.flatMap(([, score], i) => (papers[i] ? [{ paper: papers[i]!, score: round(score) }] : []));
+    return ranked.flatMap(([, score], i) =>
+      papers[i] ? [{ paper: papers[i]!, score: roundScore(score) }] : [],
+    );
   }
 
   /** Researchers with the nearest interests, regardless of the graph. */
@@ -120,7 +120,7 @@ export class InsightsService {
       .slice(page.offset);
     const records = await this.deps.researchers.getMany(neighbours.map((n) => n.researcher));
     return neighbours.flatMap((n, i) =>
-      records[i] ? [{ researcher: records[i]!, similarity: round(n.similarity) }] : [],
+      records[i] ? [{ researcher: records[i]!, similarity: roundScore(n.similarity) }] : [],
     );
   }
 
@@ -128,11 +128,7 @@ export class InsightsService {
   async topics(id: string, limit: number): Promise<string[]> {
     await this.deps.paperIndex.catchUp();
     const graph = this.deps.researcherIndex.graph;
-    const index = this.deps.paperIndex.index;
-    const newest = graph
-      .papersOf(id)
-      .sort((a, b) => (index.metaOf(b)?.year ?? 0) - (index.metaOf(a)?.year ?? 0))
-      .slice(0, TOPIC_PAPERS);
+    const newest = graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
     const papers = (await this.deps.papers.getMany(newest)).filter((p): p is Paper => p !== null);
     if (papers.length === 0) return [];
     const keywords = [...new Set(papers.flatMap((p) => p.keywords ?? []))];
@@ -227,7 +223,7 @@ export class InsightsService {
         source: paperKey(s.from),
         target: paperKey(s.to),
         type: 'similar-to',
-        weight: round(s.score),
+        weight: roundScore(s.score),
       });
     }
     for (const [pid, edge] of people) {
@@ -270,8 +266,4 @@ export class InsightsService {
       edges: edges.filter((e) => kept.has(e.source) && kept.has(e.target)),
     };
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

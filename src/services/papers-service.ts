@@ -1,6 +1,7 @@
 import type { IngestStatus, Paper } from '../domain/paper.ts';
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
 import { paperHashes } from '../domain/paper-hashes.ts';
+import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { paperText } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
@@ -154,7 +155,7 @@ export class PapersService {
     const papers = await this.deps.papers.getMany(hits.map((hit) => hit.id));
     return hits.flatMap((hit, i) => {
       const paper = papers[i];
-      return paper ? [{ paper, score: Math.round(hit.score * 10_000) / 10_000 }] : [];
+      return paper ? [{ paper, score: roundScore(hit.score) }] : [];
     });
   }
 }
