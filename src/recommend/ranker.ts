@@ -1,4 +1,4 @@
-import { ALL_FEATURES, type FeatureName, type Features, TOPIC_FEATURES } from './features.ts';
+import type { FeatureName, Features } from './features.ts';
 import { type LogisticModel, logOdds } from './logistic-regression.ts';
 
 export type FeatureSet = 'graph' | 'topic';
@@ -22,10 +22,6 @@ export type RankerModel = {
 };
 
 export type Ranked = { id: string; score: number; parts: Partial<Record<string, number>> };
-
-export function featuresOf(set: FeatureSet): FeatureName[] {
-  return set === 'graph' ? [...ALL_FEATURES] : [...TOPIC_FEATURES];
-}
 
 /**
  * Scores candidates with the trained model for their feature set: the log-odds that the pair

@@ -56,11 +56,6 @@ export class VectorIndex<M> {
     return this.live;
   }
 
-  has(id: string): boolean {
-    const label = this.labels.get(id);
-    return label !== undefined && this.slots[label] != null;
-  }
-
   metaOf(id: string): M | undefined {
     const label = this.labels.get(id);
     return label === undefined ? undefined : this.slots[label]?.meta;
