@@ -1,6 +1,6 @@
 import type { PaperMeta } from '../domain/paper-filters.ts';
 import type { Logger } from '../logger.ts';
-import type { PaperRepository } from '../storage/paper-repository.ts';
+import type { PaperIndexEntry, PaperRepository } from '../storage/paper-repository.ts';
 import { type HnswSettings, VectorIndex } from './vector-index.ts';
 
 type SavedState = { epoch: string; lastChangeId: string; modelVersion: string };
@@ -70,13 +70,18 @@ export class PaperIndex {
       state.modelVersion === this.options.modelVersion &&
       compareStreamIds(trimmed, state.lastChangeId) <= 0;
     if (usable) {
-      this.lastChangeId = state.lastChangeId;
-      for (const derived of this.derived) {
-        if (!(await derived.load(this.lastChangeId, this.index))) await derived.reset(this.index);
+      try {
+        this.lastChangeId = state.lastChangeId;
+        for (const derived of this.derived) {
+          if (!(await derived.load(this.lastChangeId, this.index))) await derived.reset(this.index);
+        }
+        await this.catchUp();
+        this.options.logger.info({ papers: this.index.size }, 'paper index loaded from its snapshot');
+        return { rebuilt: false };
+      } catch (error) {
+        // A snapshot that cannot be applied is discarded: Redis holds the truth, rebuild from it.
+        this.options.logger.warn({ err: error }, 'paper index snapshot unusable, rebuilding from Redis');
       }
-      await this.catchUp();
-      this.options.logger.info({ papers: this.index.size }, 'paper index loaded from its snapshot');
-      return { rebuilt: false };
     }
     await this.rebuild();
     return { rebuilt: true };
@@ -107,7 +112,7 @@ export class PaperIndex {
     this.lastChangeId = from;
     this.dirty = true;
     for (const derived of this.derived) await derived.reset(this.index);
-    await this.applyPendingChanges();
+    await this.applyPendingChanges({ rebuildOnFailure: false });
     this.options.logger.info(
       { papers: this.index.size, ms: Date.now() - started },
       'paper index rebuilt from Redis',
@@ -119,7 +124,12 @@ export class PaperIndex {
     return this.exclusive(() => this.applyPendingChanges());
   }
 
-  private async applyPendingChanges(): Promise<number> {
+  /**
+   * Reads pending changes from Redis (its errors propagate: the next call tries again) and applies
+   * them in memory. Should applying fail, the in-memory state can no longer be trusted, so it is
+   * rebuilt from Redis rather than left half-applied and failing on every later call.
+   */
+  private async applyPendingChanges(options = { rebuildOnFailure: true }): Promise<number> {
     let applied = 0;
     for (;;) {
       const changes = await this.papers.changesAfter(this.lastChangeId, CHANGES_PAGE);
@@ -128,24 +138,38 @@ export class PaperIndex {
       const entries = new Map(
         (await this.papers.indexEntries(upserts)).flatMap((entry) => (entry ? [[entry.id, entry]] : [])),
       );
-      const paperChanges: PaperChange[] = [];
-      for (const change of changes) {
-        // The entry read now is the paper's current state; a later delete in this page wins below.
-        const entry = entries.get(change.id);
-        const before = this.index.metaOf(change.id);
-        if (change.op === 'upsert' && entry) {
-          const after = entryMeta(entry);
-          this.index.upsert(entry.id, entry.vector, after);
-          paperChanges.push({ id: change.id, before, after });
-        } else if (this.index.remove(change.id)) {
-          paperChanges.push({ id: change.id, before });
-        }
+      try {
+        await this.applyInMemory(changes, entries);
+      } catch (error) {
+        if (!options.rebuildOnFailure) throw error;
+        this.options.logger.error({ err: error }, 'applying paper changes failed, rebuilding from Redis');
+        await this.rebuildNow();
+        return applied + changes.length;
       }
-      for (const derived of this.derived) await derived.apply(paperChanges, this.index);
       this.lastChangeId = changes[changes.length - 1]!.streamId;
       this.dirty = true;
       applied += changes.length;
     }
+  }
+
+  private async applyInMemory(
+    changes: { op: 'upsert' | 'delete'; id: string }[],
+    entries: Map<string, PaperIndexEntry>,
+  ): Promise<void> {
+    const paperChanges: PaperChange[] = [];
+    for (const change of changes) {
+      // The entry read now is the paper's current state; a later delete in this page wins below.
+      const entry = entries.get(change.id);
+      const before = this.index.metaOf(change.id);
+      if (change.op === 'upsert' && entry) {
+        const after = entryMeta(entry);
+        this.index.upsert(entry.id, entry.vector, after);
+        paperChanges.push({ id: change.id, before, after });
+      } else if (this.index.remove(change.id)) {
+        paperChanges.push({ id: change.id, before });
+      }
+    }
+    for (const derived of this.derived) await derived.apply(paperChanges, this.index);
   }
 
   /** The id of the last change applied here: the version of the data this index shows. */

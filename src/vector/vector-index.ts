@@ -223,7 +223,13 @@ export class VectorIndex<M> {
     }
     if (sidecar.version !== 2 || sidecar.dimension !== this.dimension) return null;
     const index = new HierarchicalNSW('cosine', this.dimension);
-    await index.readIndex(indexFile, true);
+    try {
+      // Loaded the way emptyIndex() creates it: without replacement of deleted elements, so that
+      // upsert() may revive a removed label (with replacement on, hnswlib refuses that).
+      await index.readIndex(indexFile, false);
+    } catch {
+      return null;
+    }
     if (index.getCurrentCount() !== sidecar.ids.length) return null;
     index.setEf(this.settings.efSearch);
     this.hnsw = index;

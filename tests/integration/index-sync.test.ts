@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createContainer } from '../../src/container.ts';
+import type { Paper } from '../../src/domain/paper.ts';
 import { createLogger } from '../../src/logger.ts';
 import {
   cleanUp,
@@ -100,6 +101,87 @@ describe('the paper index follows Redis', () => {
     const second = createContainer(config, logger);
     expect(await second.paperIndex.open()).toEqual({ rebuilt: true });
     expect(second.paperIndex.index.size).toBe(0);
+    await second.close();
+    await cleanUp(config);
+  });
+
+  it('when the API restarts from its snapshots, then papers and researchers can be added, updated and deleted many times', async () => {
+    const env = testEnvironment('index-sync-restart-write');
+    const config = loadConfig(env);
+    const logger = createLogger('warn');
+    const base = sample.slice(0, 40);
+    const author = base[0]!.authors[0]!;
+    const first = createContainer(config, logger);
+    await first.start({ backgroundSync: false });
+    await first.services.papers.ingest(base);
+    await first.close(); // saves both snapshots
+
+    /** A new paper by an existing author: their interest centroids are recomputed on every change. */
+    const newPaper = (round: number, abstract: string): Paper => ({
+      ...base[0]!,
+      id: `restart-new-${round}`,
+      abstract,
+      authors: [author, { id: `restart-coauthor-${round}`, name: `Coauthor ${round}` }],
+    });
+    let expectedSize = base.length;
+    for (let restart = 0; restart < 3; restart++) {
+      const c = createContainer(config, logger);
+      expect(await c.start({ backgroundSync: false })).toEqual({ indexRebuilt: false });
+      for (let round = restart * 3; round < restart * 3 + 3; round++) {
+        await c.services.papers.ingest([newPaper(round, `Round ${round}: ${base[round]!.abstract}`)]);
+        await c.services.papers.ingest([newPaper(round, `Updated ${round}: ${base[round + 1]!.abstract}`)]);
+        await c.services.papers.ingest([
+          { ...base[round + 1]!, abstract: `${base[round + 1]!.abstract} (v${round})` },
+        ]);
+        await c.services.papers.delete(`restart-new-${round}`);
+        await c.services.papers.ingest([newPaper(round, `Again ${round}: ${base[round + 2]!.abstract}`)]);
+        expectedSize += 1;
+      }
+      expect(c.paperIndex.index.size).toBe(expectedSize);
+      expect(await c.repositories.papers.count()).toBe(expectedSize);
+      expect(c.researcherIndex.interestsOf(author.id)).not.toBeNull();
+      const similar = await c.services.papers.similarToPaper(base[0]!.id, {
+        page: { limit: 5, offset: 0 },
+        filters: {},
+        excludeSameAuthors: false,
+      });
+      expect(similar).toHaveLength(5);
+      await c.close();
+    }
+
+    // What the restarted indexes hold equals what a rebuild from Redis holds.
+    const restarted = createContainer(config, logger);
+    await restarted.start({ backgroundSync: false });
+    const centroidsAfterRestarts = restarted.researcherIndex.centroids.size;
+    await restarted.close();
+    fs.rmSync(path.join(config.dataDir, 'index'), { recursive: true, force: true });
+    const rebuilt = createContainer(config, logger);
+    expect(await rebuilt.start({ backgroundSync: false })).toEqual({ indexRebuilt: true });
+    expect(rebuilt.paperIndex.index.size).toBe(expectedSize);
+    expect(rebuilt.researcherIndex.centroids.size).toBe(centroidsAfterRestarts);
+    await rebuilt.close();
+    await cleanUp(config);
+  });
+
+  it('when a snapshot file is damaged, then the index is rebuilt from Redis instead of failing to start', async () => {
+    const env = testEnvironment('index-sync-damaged');
+    const config = loadConfig(env);
+    const logger = createLogger('warn');
+    const first = createContainer(config, logger);
+    await first.start({ backgroundSync: false });
+    await first.services.papers.ingest(sample.slice(0, 15));
+    await first.close();
+    for (const kind of ['papers', 'researchers']) {
+      const dir = path.join(config.dataDir, 'index', config.keyPrefix, kind);
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.bin'))) {
+        fs.writeFileSync(path.join(dir, file), 'not an index');
+      }
+    }
+    const second = createContainer(config, logger);
+    expect(await second.start({ backgroundSync: false })).toEqual({ indexRebuilt: true });
+    expect(second.paperIndex.index.size).toBe(15);
+    await second.services.papers.ingest([{ ...sample[0]!, abstract: `${sample[0]!.abstract} again` }]);
+    expect(second.researcherIndex.interestsOf(sample[0]!.authors[0]!.id)).not.toBeNull();
     await second.close();
     await cleanUp(config);
   });

@@ -99,6 +99,34 @@ describe('vector index', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('when a snapshot is loaded, then removed items can be added again and updated, many times', async () => {
+    const index = build();
+    for (const i of [3, 4, 5]) index.remove(`p${i}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+    await index.save(dir, null);
+    const loaded = new VectorIndex<{ year: number }>(16, settings);
+    await loaded.load(dir);
+    for (let round = 0; round < 5; round++) {
+      for (const i of [3, 4, 5, 6]) {
+        loaded.upsert(`p${i}`, data[(i + round) % data.length]!, { year: 2100 + round });
+        loaded.remove(`p${i}`);
+        loaded.upsert(`p${i}`, data[i]!, { year: 2000 + round });
+      }
+      loaded.upsert(`new${round}`, data[round]!, { year: 1990 });
+    }
+    expect(loaded.size).toBe(3005);
+    expect(loaded.search(data[4]!, 1)[0]!.id).toBe('p4');
+    expect(loaded.metaOf('p5')).toEqual({ year: 2004 });
+    // And once more through a second save and load.
+    await loaded.save(dir, null);
+    const again = new VectorIndex<{ year: number }>(16, settings);
+    await again.load(dir);
+    again.remove('p6');
+    again.upsert('p6', data[6]!, { year: 1 });
+    expect(again.search(data[6]!, 1)[0]!.id).toBe('p6');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reports no snapshot in an empty folder', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
     expect(await new VectorIndex(16, settings).load(dir)).toBeNull();
