@@ -49,7 +49,7 @@ const flush = async (batch: Paper[]) => {
 };
 try {
   let batch: Paper[] = [];
-  for await (const line of readPaperFile(file)) {
+  for await (const line of readPaperFile(file, config.limits)) {
     processed += 1;
     if (line.ok) {
       batch.push(line.paper);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_LISTED_AUTHORS } from './domain/paper.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -22,6 +23,7 @@ const envSchema = z.object({
   EMBEDDING_QUANTIZED: booleanFromEnv.default(true),
   EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(1),
   MAX_PAPERS_PER_REQUEST: z.coerce.number().int().min(1).max(10_000).default(256),
+  MAX_AUTHORS_PER_PAPER: z.coerce.number().int().min(1).max(MAX_LISTED_AUTHORS).default(500),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -54,7 +56,7 @@ export type Config = {
   dataDir: string;
   embeddingCacheDir: string;
   model: { dir: string; name: string; quantized: boolean; batchSize: number };
-  limits: { maxPapersPerRequest: number; bodyLimitBytes: number };
+  limits: { maxPapersPerRequest: number; maxAuthorsPerPaper: number; bodyLimitBytes: number };
   hnsw: { m: number; efConstruction: number; efSearch: number };
   changeStreamMaxLen: number;
   indexSaveIntervalMs: number;
@@ -95,7 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quantized: e.EMBEDDING_QUANTIZED,
       batchSize: e.EMBEDDING_BATCH_SIZE,
     },
-    limits: { maxPapersPerRequest: e.MAX_PAPERS_PER_REQUEST, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    limits: {
+      maxPapersPerRequest: e.MAX_PAPERS_PER_REQUEST,
+      maxAuthorsPerPaper: e.MAX_AUTHORS_PER_PAPER,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    },
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,
     indexSaveIntervalMs: e.INDEX_SAVE_INTERVAL_MS,

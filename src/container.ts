@@ -92,6 +92,7 @@ export function createContainer(config: Config, logger: Logger) {
       embedder,
       index: paperIndex,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
+      maxAuthorsPerPaper: config.limits.maxAuthorsPerPaper,
     }),
     researchers: new ResearchersService({
       ...repositories,

@@ -13,6 +13,9 @@ export const idSchema = z
     'letters, digits and . _ : ~ + - only, starting with a letter or digit',
   );
 
+/** The most authors a paper record can list at all; MAX_AUTHORS_PER_PAPER sets the store's own cap. */
+export const MAX_LISTED_AUTHORS = 5000;
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const authorSchema = z.object({
@@ -29,7 +32,7 @@ export const paperSchema = z.object({
   year: z.number().int().min(1800).max(2100),
   venue: z.string().trim().max(200).default(''),
   // Front matter and some proceedings entries have no authors: they are papers all the same.
-  authors: z.array(authorSchema).max(500),
+  authors: z.array(authorSchema).max(MAX_LISTED_AUTHORS),
   keywords: z.array(text(200)).max(100).optional(),
   primary_area: z.string().trim().max(200).optional(),
   url: z.string().url().max(2000).optional(),
@@ -57,3 +60,8 @@ export type Paper = z.output<typeof paperInputSchema>;
 export type Author = z.output<typeof authorSchema>;
 
 export type IngestStatus = 'created' | 'updated' | 'unchanged';
+
+/** Ids of the papers that list more authors than the store accepts. */
+export function papersOverAuthorLimit(papers: Pick<Paper, 'id' | 'authors'>[], max: number): string[] {
+  return papers.filter((paper) => paper.authors.length > max).map((paper) => paper.id);
+}

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { type Paper, paperInputSchema } from '../domain/paper.ts';
+import { MAX_LISTED_AUTHORS, type Paper, paperInputSchema, papersOverAuthorLimit } from '../domain/paper.ts';
 
 export type PaperLine =
   | { lineNumber: number; ok: true; paper: Paper }
@@ -29,8 +29,11 @@ export async function countPaperLines(file: string): Promise<number> {
   return count;
 }
 
-/** Each non-empty line as a validated paper, or the reason it was rejected. */
-export async function* readPaperFile(file: string): AsyncGenerator<PaperLine> {
+/** Each non-empty line as a validated paper, or the reason it was rejected (the store's author cap included). */
+export async function* readPaperFile(
+  file: string,
+  limits = { maxAuthorsPerPaper: MAX_LISTED_AUTHORS },
+): AsyncGenerator<PaperLine> {
   for await (const { lineNumber, text } of lines(file)) {
     let json: unknown;
     try {
@@ -40,7 +43,10 @@ export async function* readPaperFile(file: string): AsyncGenerator<PaperLine> {
       continue;
     }
     const parsed = paperInputSchema.safeParse(json);
-    if (parsed.success) {
+    if (parsed.success && papersOverAuthorLimit([parsed.data], limits.maxAuthorsPerPaper).length > 0) {
+      const reason = `authors: at most ${limits.maxAuthorsPerPaper} per paper (MAX_AUTHORS_PER_PAPER)`;
+      yield { lineNumber, ok: false, reason };
+    } else if (parsed.success) {
       yield { lineNumber, ok: true, paper: parsed.data };
     } else {
       const reason = parsed.error.issues

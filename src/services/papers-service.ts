@@ -1,4 +1,4 @@
-import type { IngestStatus, Paper } from '../domain/paper.ts';
+import { type IngestStatus, type Paper, papersOverAuthorLimit } from '../domain/paper.ts';
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
 import { paperHashes } from '../domain/paper-hashes.ts';
 import { roundScore } from '../domain/score.ts';
@@ -23,6 +23,7 @@ export class PapersService {
       embedder: Embedder;
       index: PaperIndex;
       maxPapersPerRequest: number;
+      maxAuthorsPerPaper: number;
     },
   ) {}
 
@@ -38,6 +39,7 @@ export class PapersService {
         max: maxPapersPerRequest,
       });
     }
+    this.assertWithinAuthorLimit(papers);
     const seen = new Set<string>();
     const repeated = papers.filter((p) => seen.size === seen.add(p.id).size).map((p) => p.id);
     if (repeated.length > 0) {
@@ -50,8 +52,24 @@ export class PapersService {
     return results;
   }
 
+  /**
+   * A paper's write costs Redis work in proportion to its authors (one script, which nothing can
+   * interrupt), so the store caps them.
+   */
+  private assertWithinAuthorLimit(papers: Paper[]): void {
+    const max = this.deps.maxAuthorsPerPaper;
+    const paperIds = papersOverAuthorLimit(papers, max);
+    if (paperIds.length > 0) {
+      throw new UnprocessableError(`a paper may list at most ${max} authors (MAX_AUTHORS_PER_PAPER)`, {
+        paperIds,
+        max,
+      });
+    }
+  }
+
   /** Writes papers without waiting for this process's index (used by bulk imports). */
   async store(papers: Paper[]): Promise<IngestResult[]> {
+    this.assertWithinAuthorLimit(papers);
     const { embedder, papers: repository } = this.deps;
     const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion));
     const stored = await repository.contentHashes(papers.map((p) => p.id));

@@ -1,7 +1,7 @@
 import type { Paper } from '../domain/paper.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
-import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { Coauthor, ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { Page } from './papers-service.ts';
 
 export type CloseCollaborator = { id: string; name: string; jointPapers: number; latestYear: number };
@@ -83,20 +83,19 @@ export class ResearchersService {
 
   async profile(id: string): Promise<ResearcherProfile> {
     const record = await this.record(id);
-    const [papers, coauthors, followers, works, closeCollaborators, topics] = await Promise.all([
+    const [papers, coauthors, followers, works, topics] = await Promise.all([
       this.deps.researchers.paperCount(id),
-      this.deps.researchers.coauthorCount(id),
+      this.deps.researchers.coauthors(id),
       this.deps.researchers.followerCount(id),
       this.works(id, { offset: 0, limit: PROFILE_WORKS }),
-      this.closeCollaborators(id, PROFILE_COLLABORATORS),
       this.deps.topics(id),
     ]);
     return {
       ...record,
-      counts: { papers, coauthors, followers },
+      counts: { papers, coauthors: coauthors.length, followers },
       topics,
       works: works.items,
-      closeCollaborators,
+      closeCollaborators: await this.named(coauthors.slice(0, PROFILE_COLLABORATORS)),
     };
   }
 
@@ -110,8 +109,7 @@ export class ResearchersService {
     return { items: papers.filter((p): p is Paper => p !== null), total };
   }
 
-  async closeCollaborators(id: string, limit: number): Promise<CloseCollaborator[]> {
-    const coauthors = await this.deps.researchers.coauthors(id, limit);
+  private async named(coauthors: Coauthor[]): Promise<CloseCollaborator[]> {
     const records = await this.deps.researchers.getMany(coauthors.map((c) => c.id));
     return coauthors.map((c, i) => ({ ...c, name: records[i]?.name ?? c.id }));
   }

@@ -10,8 +10,6 @@ export function createKeys(prefix: string) {
     paper: `${root}:paper:`,
     researcher: `${root}:researcher:`,
     researcherPapers: `${root}:researcher-papers:`,
-    coauthors: `${root}:coauthors:`,
-    coauthorLatest: `${root}:coauthor-latest:`,
     affiliations: `${root}:affiliations:`,
     invitation: `${root}:invitation:`,
     inbox: `${root}:inbox:`,
@@ -33,10 +31,6 @@ export function createKeys(prefix: string) {
     researchers: () => `${root}:researchers`,
     /** ZSET paper id → year. */
     researcherPapers: (id: string) => segment.researcherPapers + id,
-    /** ZSET co-author id → number of joint papers. */
-    coauthors: (id: string) => segment.coauthors + id,
-    /** ZSET co-author id → year of the latest joint paper. */
-    coauthorLatest: (id: string) => segment.coauthorLatest + id,
     /** ZSET affiliation → the first year it appeared on one of the researcher's papers. */
     affiliations: (id: string) => segment.affiliations + id,
     /** ZSET (score 0) of "<name token>\u0000<researcher id>" for prefix search by name. */

@@ -1,41 +1,19 @@
 /**
- * Lua scripts that write a paper, its vector, its author links and its co-author edges in one atomic
- * step. All checks that could fail run before the first write, so a script either writes everything
- * or nothing. Key names come from keys.ts through the `prefixes` argument.
+ * Lua scripts that write a paper, its vector and its author links in one atomic step. All checks that
+ * could fail run before the first write, so a script either writes everything or nothing. Key names
+ * come from keys.ts through the `prefixes` argument.
+ *
+ * Redis runs one script at a time and cannot stop one that has written, so a script's work must stay
+ * linear in the paper's authors and terms: the co-author graph is kept as authorship (paper → author
+ * ids, researcher → paper ids), never as per-pair edges, whose upkeep grows with the square of the
+ * author count.
  */
 
 const graphHelpers = `
 local P = cjson.decode(ARGV[1])
 
 local function unlinkAuthors(authors, paperId)
-  for _, x in ipairs(authors) do
-    redis.call('ZREM', P.researcherPapers .. x, paperId)
-    for _, y in ipairs(authors) do
-      if x ~= y then
-        local weight = tonumber(redis.call('ZINCRBY', P.coauthors .. x, -1, y))
-        if weight <= 0 then
-          redis.call('ZREM', P.coauthors .. x, y)
-          redis.call('ZREM', P.coauthorLatest .. x, y)
-        end
-      end
-    end
-  end
-end
-
--- The year of the newest paper x and y wrote together, found by walking x's papers newest first.
-local function recomputeLatest(x, y)
-  local papers = redis.call('ZREVRANGE', P.researcherPapers .. x, 0, -1, 'WITHSCORES')
-  for k = 1, #papers, 2 do
-    local ids = redis.call('HGET', P.paper .. papers[k], 'authorIds')
-    if ids then
-      for _, z in ipairs(cjson.decode(ids)) do
-        if z == y then
-          redis.call('ZADD', P.coauthorLatest .. x, papers[k + 1], y)
-          return
-        end
-      end
-    end
-  end
+  for _, x in ipairs(authors) do redis.call('ZREM', P.researcherPapers .. x, paperId) end
 end
 
 local function countTerms(dfKey, termsJson, delta)
@@ -43,14 +21,6 @@ local function countTerms(dfKey, termsJson, delta)
   for _, term in ipairs(cjson.decode(termsJson)) do
     local count = redis.call('HINCRBY', dfKey, term, delta)
     if count <= 0 then redis.call('HDEL', dfKey, term) end
-  end
-end
-
-local function recomputeLatestAmong(authors)
-  for _, x in ipairs(authors) do
-    for _, y in ipairs(authors) do
-      if x ~= y and redis.call('ZSCORE', P.coauthors .. x, y) then recomputeLatest(x, y) end
-    end
   end
 end
 `;
@@ -97,19 +67,6 @@ for _, author in ipairs(a.authors) do
     redis.call('ZADD', P.affiliations .. author.id, 'LT', a.year, author.affiliation)
   end
   redis.call('ZADD', P.researcherPapers .. author.id, a.year, a.id)
-  for _, other in ipairs(a.authors) do
-    if other.id ~= author.id then
-      redis.call('ZINCRBY', P.coauthors .. author.id, 1, other.id)
-      redis.call('ZADD', P.coauthorLatest .. author.id, 'GT', a.year, other.id)
-    end
-  end
-end
-
-if existingHash then
-  recomputeLatestAmong(oldAuthors)
-  local newIds = {}
-  for _, author in ipairs(a.authors) do table.insert(newIds, author.id) end
-  recomputeLatestAmong(newIds)
 end
 
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', a.streamMaxLen, '*', 'op', 'upsert', 'id', a.id)
@@ -130,7 +87,6 @@ unlinkAuthors(authors, ARGV[2])
 countTerms(KEYS[4], redis.call('HGET', paperKey, 'terms'), -1)
 redis.call('DEL', paperKey)
 redis.call('ZREM', KEYS[2], ARGV[2])
-recomputeLatestAmong(authors)
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'op', 'delete', 'id', ARGV[2])
 return 1
 `;

@@ -76,30 +76,32 @@ export class ResearcherRepository {
     return this.redis.zcard(this.keys.researcherPapers(id));
   }
 
-  coauthorCount(id: string): Promise<number> {
-    return this.redis.zcard(this.keys.coauthors(id));
-  }
-
-  /** Co-authors by number of joint papers, then by the year of the latest one. */
-  async coauthors(id: string, limit?: number): Promise<Coauthor[]> {
-    const [weights, latest] = await Promise.all([
-      this.redis.zrevrange(this.keys.coauthors(id), 0, -1, 'WITHSCORES'),
-      this.redis.zrange(this.keys.coauthorLatest(id), 0, -1, 'WITHSCORES'),
-    ]);
-    const latestYear = new Map<string, number>();
-    for (let i = 0; i + 1 < latest.length; i += 2) latestYear.set(latest[i]!, Number(latest[i + 1]));
-    const out: Coauthor[] = [];
-    for (let i = 0; i + 1 < weights.length; i += 2) {
-      out.push({
-        id: weights[i]!,
-        jointPapers: Number(weights[i + 1]),
-        latestYear: latestYear.get(weights[i]!) ?? 0,
-      });
-    }
-    out.sort(
+  /**
+   * Everyone who shares a paper with the researcher, by number of joint papers, then by the year of
+   * the latest one. Read from authorship (the researcher's papers and their author lists), which is
+   * how the store keeps the co-author graph.
+   */
+  async coauthors(id: string): Promise<Coauthor[]> {
+    const flat = await this.redis.zrange(this.keys.researcherPapers(id), 0, -1, 'WITHSCORES');
+    const pipeline = this.redis.pipeline();
+    for (let i = 0; i < flat.length; i += 2) pipeline.hget(this.keys.paper(flat[i]!), 'authorIds');
+    const results = (await pipeline.exec()) ?? [];
+    const byId = new Map<string, Coauthor>();
+    results.forEach(([error, authorIds], i) => {
+      if (error) throw error;
+      if (!authorIds) return;
+      const year = Number(flat[i * 2 + 1]);
+      for (const other of JSON.parse(authorIds as string) as string[]) {
+        if (other === id) continue;
+        const entry = byId.get(other) ?? { id: other, jointPapers: 0, latestYear: 0 };
+        entry.jointPapers += 1;
+        entry.latestYear = Math.max(entry.latestYear, year);
+        byId.set(other, entry);
+      }
+    });
+    return [...byId.values()].sort(
       (a, b) => b.jointPapers - a.jointPapers || b.latestYear - a.latestYear || a.id.localeCompare(b.id),
     );
-    return limit === undefined ? out : out.slice(0, limit);
   }
 
   /** Affiliations that appeared on each researcher's papers up to a year (all years when omitted). */

@@ -11,8 +11,6 @@ describe('Redis key builders', () => {
       keys.researcher('r'),
       keys.researchers(),
       keys.researcherPapers('r'),
-      keys.coauthors('r'),
-      keys.coauthorLatest('r'),
       keys.affiliations('r'),
       keys.researcherNames(),
       keys.paperChanges(),
@@ -26,7 +24,7 @@ describe('Redis key builders', () => {
 
   it('give Lua scripts the same prefixes the builders use', () => {
     expect(keys.luaKeyPrefixes.paper + 'P1').toBe(keys.paper('P1'));
-    expect(keys.luaKeyPrefixes.coauthors + 'r').toBe(keys.coauthors('r'));
+    expect(keys.luaKeyPrefixes.researcher + 'r').toBe(keys.researcher('r'));
     expect(keys.luaKeyPrefixes.researcherPapers + 'r').toBe(keys.researcherPapers('r'));
   });
 
