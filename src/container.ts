@@ -9,6 +9,7 @@ import { InsightsService } from './services/insights-service.ts';
 import { InvitationsService, refreshJobOptions } from './services/invitations-service.ts';
 import { PapersService } from './services/papers-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
+import { WebhooksService } from './services/webhooks-service.ts';
 import { InvitationRepository } from './storage/invitation-repository.ts';
 import { createKeys } from './storage/keys.ts';
 import { PaperRepository } from './storage/paper-repository.ts';
@@ -86,6 +87,7 @@ export function createContainer(config: Config, logger: Logger) {
       })),
     );
   };
+  const webhooks = new WebhooksService({ invitations: repositories.invitations, webhook: config.webhook });
   const services = {
     papers: new PapersService({
       papers: repositories.papers,
@@ -103,6 +105,7 @@ export function createContainer(config: Config, logger: Logger) {
     insights,
     collaborators,
     invitations,
+    webhooks,
   };
   let modelLoaded = false;
 

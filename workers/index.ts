@@ -26,11 +26,11 @@ const container = createContainer(config, logger);
 container.paperIndex.attach(new RefreshTrigger(container));
 await container.start();
 
-type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>) => Promise<unknown> };
+type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>, job: Job) => Promise<unknown> };
 const handlers: Handlers = {
   'refresh-suggestions': (payload) => refreshSuggestions(container, payload),
   'train-ranking-model': () => trainRankingModel(container),
-  'invitation-digest-fanout': (payload) => invitationDigestFanout(container, payload),
+  'invitation-digest-fanout': (payload, job) => invitationDigestFanout(container, payload, job.id!),
   'invitation-digest': (payload) => invitationDigest(container, payload),
   'deliver-webhook': (payload) => deliverWebhook(container, payload),
 };
@@ -44,8 +44,8 @@ async function processJob(job: Job): Promise<unknown> {
       `invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  const handler = handlers[job.name] as (payload: unknown) => Promise<unknown>;
-  return handler(parsed.data);
+  const handler = handlers[job.name] as (payload: unknown, job: Job) => Promise<unknown>;
+  return handler(parsed.data, job);
 }
 
 const workers = QUEUE_NAMES.map((queue) => {

@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Container } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
+import { publicJobId } from '../jobs/queues.ts';
 import { refreshJobOptions } from '../services/invitations-service.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -65,7 +66,7 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       const [job] = await container.queues.addBulk('refresh-suggestions', [
         { payload: { researcherId: id, reason: 'on-demand' }, options: refreshJobOptions(id, 0) },
       ]);
-      return job!.id!;
+      return publicJobId(job!);
     }),
   );
   await app.register(invitationsRoutes(container.services.invitations, container.queues));

@@ -3,18 +3,26 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
-type Issue = { path: string; message: string };
+type Issue = { path: string; message: string; rule?: string };
+type RawIssue = {
+  code?: string;
+  path?: PropertyKey[];
+  message: string;
+  errors?: unknown[][];
+  params?: { rule?: string };
+};
 
 /** Turns zod issues (as fastify reports them) into {path, message}, picking the closest union branch. */
 function flattenIssues(issues: unknown[], basePath: string): Issue[] {
   return issues.flatMap((raw) => {
-    const issue = raw as { code?: string; path?: PropertyKey[]; message: string; errors?: unknown[][] };
+    const issue = raw as RawIssue;
     const path = [basePath, ...(issue.path ?? []).map(String)].filter(Boolean).join('.');
     if (issue.code === 'invalid_union' && issue.errors?.length) {
       const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
       return flattenIssues(closest, path);
     }
-    return [{ path, message: issue.message }];
+    const rule = issue.params?.rule;
+    return [{ path, message: issue.message, ...(rule ? { rule } : {}) }];
   });
 }
 
@@ -32,7 +40,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
       status = error.status;
       body = { error: { code: error.code, message: error.message, details: error.details } };
     } else if (hasZodFastifySchemaValidationErrors(error)) {
-      status = 400;
       const context = error.validationContext ?? 'request';
       const issues = error.validation.flatMap((v) =>
         flattenIssues(
@@ -47,9 +54,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
           context,
         ),
       );
+      // Well-formed requests whose only fault is an id outside the id alphabet are 422, as the rule says.
+      const onlyIds = issues.every((issue) => issue.rule === 'id');
+      status = onlyIds ? 422 : 400;
       body = {
         error: {
-          code: 'invalid_request',
+          code: onlyIds ? 'invalid_id' : 'invalid_request',
           message: `invalid ${context}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
           details: { issues },
         },

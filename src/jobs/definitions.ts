@@ -1,18 +1,30 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { idSchema } from '../domain/paper.ts';
 
-/** An invitation period: the ISO week the digest runs for, e.g. 2026-W48. */
-export const periodSchema = z.string().regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48');
+/** An invitation period: an ISO week that exists, e.g. 2026-W48 (W53 only in years that have one). */
+export const periodSchema = z
+  .string()
+  .regex(/^\d{4}-W\d{2}$/, 'an ISO week such as 2026-W48')
+  .refine(isValidIsoWeek, 'an ISO week that exists: W01 to W52, or W53 in years that have 53 weeks');
 
 /**
  * Every job PeerScout runs: its queue and the schema of its payload. Producers and workers share this
  * registry; a payload that fails its schema is a poisoned job and is failed without retries.
  */
+/**
+ * A researcher id as stored: jobs must run for every stored researcher, also one whose id predates
+ * the API's id rule, so payloads check only its shape (job ids hash it; see jobIdFor).
+ */
+const storedIdSchema = z.string().min(1).max(200);
+
 export const jobs = {
   'refresh-suggestions': {
     queue: 'suggestions',
     payload: z
-      .object({ researcherId: idSchema, reason: z.enum(['papers', 'profile', 'on-demand', 'feedback']) })
+      .object({
+        researcherId: storedIdSchema,
+        reason: z.enum(['papers', 'profile', 'on-demand', 'feedback']),
+      })
       .strict(),
   },
   'train-ranking-model': {
@@ -21,11 +33,18 @@ export const jobs = {
   },
   'invitation-digest-fanout': {
     queue: 'invitations',
-    payload: z.object({ period: periodSchema.optional(), cursor: z.string().max(100).default('0') }).strict(),
+    payload: z
+      .object({
+        period: periodSchema.optional(),
+        cursor: z.string().max(100).default('0'),
+        /** The run this chunk belongs to (the first chunk's job); absent on the first chunk. */
+        run: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
   },
   'invitation-digest': {
     queue: 'invitations',
-    payload: z.object({ researcherId: idSchema, period: periodSchema }).strict(),
+    payload: z.object({ researcherId: storedIdSchema, period: periodSchema }).strict(),
   },
   'deliver-webhook': {
     queue: 'webhooks',
@@ -53,4 +72,22 @@ export function isoWeek(date: Date): string {
   const yearStart = new Date(Date.UTC(day.getUTCFullYear(), 0, 1));
   const week = Math.ceil(((day.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
   return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The number of ISO weeks in a year: 53 when 28 December falls in week 53. */
+function isoWeeksIn(year: number): number {
+  return isoWeek(new Date(Date.UTC(year, 11, 28))).endsWith('53') ? 53 : 52;
+}
+
+function isValidIsoWeek(period: string): boolean {
+  const [year, week] = period.split('-W').map(Number) as [number, number];
+  return week >= 1 && week <= isoWeeksIn(year);
+}
+
+/**
+ * A BullMQ job id (or deduplication id) for any ids the API accepts: BullMQ refuses ':' in custom
+ * ids, and researcher ids may hold it, so the parts are hashed. The kind stays readable.
+ */
+export function jobIdFor(kind: string, ...parts: string[]): string {
+  return `${kind}-${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32)}`;
 }

@@ -7,12 +7,23 @@ export function queuePrefix(keyPrefix: string): string {
   return `{${keyPrefix}}:bull`;
 }
 
-/** Retries with exponential backoff; failed jobs are kept for inspection, completed ones trimmed. */
+/**
+ * The id the API shows for a job, "<queue>:<job id>": BullMQ numbers jobs per queue, so a bare id
+ * could name a job in another queue.
+ */
+export function publicJobId(job: { queueName: string; id?: string }): string {
+  return `${job.queueName}:${job.id}`;
+}
+
+/**
+ * Retries with exponential backoff; failed jobs are kept longer than completed ones, for inspection.
+ * Nothing relies on job history for correctness: digests and webhook deliveries are recorded in Redis.
+ */
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000 },
   removeOnComplete: { count: 1000, age: 7 * 24 * 3600 },
-  removeOnFail: false,
+  removeOnFail: { count: 10_000, age: 30 * 24 * 3600 },
 };
 
 /** The queues of the typed job registry, and the one way to add a job: validated against its schema. */
@@ -52,13 +63,12 @@ export class JobQueues {
     );
   }
 
-  /** A job by id from whichever queue holds it. */
-  async findJob(id: string) {
-    for (const queue of this.queues.values()) {
-      const job = await queue.getJob(id);
-      if (job) return job;
-    }
-    return null;
+  /** A job by the id the API showed for it (see publicJobId). */
+  async findJob(publicId: string) {
+    const separator = publicId.indexOf(':');
+    const queue = this.queues.get(publicId.slice(0, separator) as QueueName);
+    if (separator < 0 || !queue) return null;
+    return (await queue.getJob(publicId.slice(separator + 1))) ?? null;
   }
 
   async close(): Promise<void> {

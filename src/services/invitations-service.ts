@@ -1,5 +1,6 @@
-import { ConflictError, NotFoundError } from '../errors.ts';
-import type { JobQueues } from '../jobs/queues.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
+import { isoWeek, jobIdFor } from '../jobs/definitions.ts';
+import { type JobQueues, publicJobId } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions } from '../recommend/collaborators.ts';
 import {
@@ -16,6 +17,8 @@ import type { Page } from './papers-service.ts';
 export type InvitationSettings = { perDigest: number; cooldownDays: number; webhookEnabled: boolean };
 
 const DAY_MS = 86_400_000;
+/** Claimed researchers handled by one fan-out job before it hands the rest to the next one. */
+const FANOUT_CHUNK = 200;
 /** Suggestions considered per digest: enough that skipping already-invited people still fills it. */
 const DIGEST_DEPTH_FACTOR = 4;
 
@@ -32,9 +35,66 @@ export class InvitationsService {
   ) {}
 
   /**
+   * Starts a digest run for every claimed researcher. Only the current period, unless an admin
+   * explicitly backfills a past one: the per-period cap would mean nothing if any period could be
+   * run at will. Each start is a new run that digests everyone whose digest is not complete yet.
+   */
+  async startDigest(input: {
+    period?: string;
+    backfill?: boolean;
+  }): Promise<{ jobId: string; period: string }> {
+    const current = isoWeek(new Date());
+    const period = input.period ?? current;
+    if (period > current) {
+      throw new UnprocessableError(`period ${period} has not begun (the current period is ${current})`, {
+        period,
+        current,
+      });
+    }
+    if (period !== current && !input.backfill) {
+      throw new UnprocessableError(
+        `only the current period (${current}) may be run; a past period needs backfill: true`,
+        { period, current },
+      );
+    }
+    const job = await this.queues().add('invitation-digest-fanout', { period, cursor: '0' });
+    return { jobId: publicJobId(job), period };
+  }
+
+  /**
+   * One chunk of a digest run: a digest job for every claimed researcher in the chunk whose digest is
+   * not complete, then a job for the next chunk. Job ids are scoped to the run (the first chunk's
+   * job), so a retried chunk adds nothing twice while a new run finds every digest that failed or
+   * never ran; ids of any alphabet are hashed into them.
+   */
+  async fanOut(input: { period?: string; cursor: string; run?: string }, jobId: string) {
+    const period = input.period ?? isoWeek(new Date());
+    const run = input.run ?? jobId;
+    const { next, ids } = await this.deps.researchers.scanClaimed(input.cursor, FANOUT_CHUNK);
+    const complete = await this.deps.invitations.digestsComplete(period, ids);
+    const pending = ids.filter((_, i) => !complete[i]);
+    await this.queues().addBulk(
+      'invitation-digest',
+      pending.map((researcherId) => ({
+        payload: { researcherId, period },
+        options: { jobId: jobIdFor('digest', period, run, researcherId) },
+      })),
+    );
+    if (next !== '0') {
+      await this.queues().add(
+        'invitation-digest-fanout',
+        { period, cursor: next, run },
+        { jobId: jobIdFor('fanout', period, run, next) },
+      );
+    }
+    return { period, run, researchers: ids.length, queued: pending.length, next };
+  }
+
+  /**
    * Puts at most N new collaboration suggestions into a claimed researcher's inbox for a period.
    * Safe to run again for the same period (after a crash, a retry or a duplicate job): it writes only
-   * what is missing and never a second invitation for the same (recipient, candidate, period).
+   * what is missing and never a second invitation for the same (recipient, candidate, period). The
+   * digest counts as complete once its invitations are written and their webhooks queued.
    */
   async digest(recipient: string, period: string): Promise<{ created: string[]; skipped?: string }> {
     const record = await this.deps.researchers.get(recipient);
@@ -53,9 +113,9 @@ export class InvitationsService {
         )
       ).items;
     } catch (error) {
-      if ((error as { status?: number }).status === 422)
-        return { created: [], skipped: 'recipient has no papers' };
-      throw error;
+      if (!(error instanceof UnprocessableError)) throw error;
+      await this.deps.invitations.markDigestComplete(recipient, period);
+      return { created: [], skipped: 'recipient has no papers' };
     }
     const created = await this.deps.invitations.createForPeriod(
       recipient,
@@ -64,22 +124,34 @@ export class InvitationsService {
       suggestions.map((s) => ({ candidate: s.researcher.id, score: s.score, evidence: s.evidence })),
     );
     await this.announce(recipient, period);
+    await this.deps.invitations.markDigestComplete(recipient, period);
     return { created };
   }
 
-  /** Queues a webhook for every invitation of the period; delivery is idempotent per invitation. */
+  /**
+   * Queues a webhook for every invitation of the period not delivered yet. Delivery is recorded per
+   * invitation in Redis, so neither a re-run nor trimmed job history sends one twice.
+   */
   private async announce(recipient: string, period: string): Promise<void> {
     if (!this.deps.settings.webhookEnabled || !this.deps.queues) return;
     const ids = (await this.deps.invitations.periodCandidates(recipient, period)).map((c) =>
       invitationId(recipient, c, period),
     );
+    const delivered = await Promise.all(ids.map((id) => this.deps.invitations.webhookDeliveredAt(id)));
     await this.deps.queues.addBulk(
       'deliver-webhook',
-      ids.map((id) => ({
-        payload: { invitationId: id, event: 'invitation.created' as const },
-        options: { jobId: `webhook-${id}` },
-      })),
+      ids
+        .filter((_, i) => delivered[i] === null)
+        .map((id) => ({
+          payload: { invitationId: id, event: 'invitation.created' as const },
+          options: { jobId: `webhook-${id}` },
+        })),
     );
+  }
+
+  private queues(): JobQueues {
+    if (!this.deps.queues) throw new Error('this process has no job queues');
+    return this.deps.queues;
   }
 
   async list(
@@ -153,5 +225,5 @@ export class InvitationsService {
  * restarts); while one runs, at most one more waits (BullMQ deduplication, keepLastIfActive).
  */
 export function refreshJobOptions(researcherId: string, delayMs = 2000) {
-  return { delay: delayMs, deduplication: { id: `refresh-${researcherId}`, keepLastIfActive: true } };
+  return { delay: delayMs, deduplication: { id: jobIdFor('refresh', researcherId), keepLastIfActive: true } };
 }

@@ -27,6 +27,9 @@ export type Invitation = {
   sentAt: number | null;
 };
 
+/** A period's completion records outlive any re-run of it. */
+const DIGEST_COMPLETE_TTL_S = 400 * 24 * 3600;
+
 export type InvitationDraft = { candidate: string; score: number; evidence: unknown };
 
 type ScriptCommands = {
@@ -152,6 +155,28 @@ export class InvitationRepository {
   /** Candidates a recipient received in a period. */
   periodCandidates(recipient: string, period: string): Promise<string[]> {
     return this.redis.smembers(this.keys.digest(recipient, period));
+  }
+
+  /** Records that a recipient's digest for a period is complete. */
+  async markDigestComplete(recipient: string, period: string): Promise<void> {
+    const key = this.keys.digestComplete(period);
+    await this.redis.multi().sadd(key, recipient).expire(key, DIGEST_COMPLETE_TTL_S).exec();
+  }
+
+  /** For each recipient, whether their digest for the period is complete. */
+  async digestsComplete(period: string, recipients: string[]): Promise<boolean[]> {
+    if (recipients.length === 0) return [];
+    const flags = await this.redis.smismember(this.keys.digestComplete(period), ...recipients);
+    return flags.map((flag) => flag === 1);
+  }
+
+  /** When the webhook for an invitation was answered with a 2xx, or null. */
+  async webhookDeliveredAt(id: string): Promise<string | null> {
+    return this.redis.hget(this.keys.invitation(id), 'webhookDeliveredAt');
+  }
+
+  async markWebhookDelivered(id: string): Promise<void> {
+    await this.redis.hset(this.keys.invitation(id), 'webhookDeliveredAt', new Date().toISOString());
   }
 
   /** Pairs that accepted to collaborate. */

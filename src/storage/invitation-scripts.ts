@@ -7,7 +7,8 @@
  * KEYS: digest set (recipient, period), inbox, invited hash (candidate → latest invitation id), feedback hash.
  * ARGV: prefixes JSON, payload JSON { recipient, period, max, now, candidates: [{ candidate, id, score, evidence }] }.
  * Writes candidates in order until the period holds `max` of them, skipping anyone with an open or
- * accepted invitation from this recipient, anyone declined, blocked or dismissed within the cooldown,
+ * accepted invitation from this recipient, anyone who holds an open or accepted invitation naming this
+ * recipient (one open suggestion per pair), anyone declined, blocked or dismissed within the cooldown,
  * and anyone who is not claimed and open to collaborate right now. Re-running it for the same period writes only what is missing.
  * Returns the ids of the invitations it created.
  */
@@ -31,6 +32,14 @@ for _, c in ipairs(a.candidates) do
     if said then
       local feedback = cjson.decode(said)
       if feedback.kind ~= 'dismissed' or tonumber(feedback['until']) > a.now then skip = true end
+    end
+  end
+  if not skip then
+    -- One open suggestion per pair: not B to A while A holds an open one naming B.
+    local reverse = redis.call('HGET', P.invited .. c.candidate, a.recipient)
+    if reverse then
+      local status = redis.call('HGET', P.invitation .. reverse, 'status')
+      if status == 'pending' or status == 'snoozed' or status == 'sent' or status == 'accepted' then skip = true end
     end
   end
   if not skip then

@@ -59,6 +59,8 @@ export function createKeys(prefix: string) {
     feedback: (recipient: string) => segment.feedback + recipient,
     /** SET of the candidates written for a recipient in a period (at most N). */
     digest: (recipient: string, period: string) => `${root}:digest:${period}:${recipient}`,
+    /** SET of the recipients whose digest for a period is complete (a re-run skips them). */
+    digestComplete: (period: string) => `${root}:digest-complete:${period}`,
     /** STRING (JSON): precomputed suggestions and related papers of a researcher. */
     suggestionsCache: (id: string) => `${root}:suggestions:${id}`,
     /** SET of "a|b" pairs who accepted to collaborate: edges the papers do not show yet. */

@@ -108,8 +108,9 @@ export class PrivateRedis {
     });
   }
 
-  async stop(): Promise<void> {
-    await stopProcess(this.child ?? undefined, 'SIGTERM');
+  /** SIGTERM shuts down cleanly; SIGKILL is a crash (AOF with fsync always keeps every write). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await stopProcess(this.child ?? undefined, signal);
     this.child = null;
   }
 

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idSchema } from '../../domain/paper.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
-import { isoWeek } from '../../jobs/definitions.ts';
-import type { JobQueues } from '../../jobs/queues.ts';
+import { type JobQueues, publicJobId } from '../../jobs/queues.ts';
 import type { InvitationsService } from '../../services/invitations-service.ts';
 import { errorResponses, idParams, page } from '../schemas/common.ts';
 import {
@@ -105,16 +104,12 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
         schema: {
           tags: ['invitations'],
           summary:
-            'Run the invitation digest now for every claimed researcher (the scheduler runs it weekly)',
-          body: digestBody.default({}),
+            'Run the invitation digest of the current period now for every claimed researcher whose digest is not complete (the scheduler runs it weekly); a past period only with backfill: true',
+          body: digestBody.default({ backfill: false }),
           response: { 202: z.object({ jobId: z.string(), period: z.string() }), ...errorResponses },
         },
       },
-      async (request, reply) => {
-        const period = request.body.period ?? isoWeek(new Date());
-        const job = await queues.add('invitation-digest-fanout', { period, cursor: '0' });
-        return reply.status(202).send({ jobId: job.id!, period });
-      },
+      async (request, reply) => reply.status(202).send(await invitations.startDigest(request.body)),
     );
 
     app.get(
@@ -131,7 +126,7 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
         const job = await queues.findJob(request.params.id);
         if (!job) throw new NotFoundError('job', request.params.id);
         return {
-          id: job.id!,
+          id: publicJobId(job),
           name: job.name,
           queue: job.queueName,
           state: await job.getState(),

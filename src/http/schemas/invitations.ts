@@ -49,7 +49,13 @@ export const snoozeBody = z
     path: ['until'],
   });
 
-export const digestBody = z.object({ period: periodSchema.optional() }).strict();
+export const digestBody = z
+  .object({
+    period: periodSchema.optional(),
+    /** Run a past period (an admin's decision: the per-period cap is per ISO week). */
+    backfill: z.boolean().default(false),
+  })
+  .strict();
 
 export const jobSchema = z.object({
   id: z.string(),
