@@ -29,6 +29,9 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(4 * 1024 * 1024),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   HNSW_M: z.coerce.number().int().min(4).max(64).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(16).max(1000).default(200),
   HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(2000).default(128),
@@ -57,6 +60,8 @@ export type Config = {
   embeddingCacheDir: string;
   model: { dir: string; name: string; quantized: boolean; batchSize: number };
   limits: { maxPapersPerRequest: number; maxAuthorsPerPaper: number; bodyLimitBytes: number };
+  http: { requestTimeoutMs: number; connectionTimeoutMs: number };
+  redisCommandTimeoutMs: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
   changeStreamMaxLen: number;
   indexSaveIntervalMs: number;
@@ -102,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAuthorsPerPaper: e.MAX_AUTHORS_PER_PAPER,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
     },
+    http: { requestTimeoutMs: e.REQUEST_TIMEOUT_MS, connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS },
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,
     indexSaveIntervalMs: e.INDEX_SAVE_INTERVAL_MS,

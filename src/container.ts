@@ -23,10 +23,14 @@ import { ResearcherIndex } from './vector/researcher-index.ts';
 /** How often a process holding an index looks for papers written by other processes. */
 const INDEX_POLL_MS = 500;
 const PROFILE_TOPICS = 8;
+const READINESS_TIMEOUT_MS = 500;
 
 /** Builds the object graph once: Redis, repositories, embedder, index and services. */
 export function createContainer(config: Config, logger: Logger) {
-  const redis = createRedis(config.redisUrl, { name: 'peerscout' });
+  const redis = createRedis(config.redisUrl, {
+    name: 'peerscout',
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+  });
   const keys = createKeys(config.keyPrefix);
   const transformers = new TransformersEmbedder({
     modelsDir: config.model.dir,
@@ -41,7 +45,7 @@ export function createContainer(config: Config, logger: Logger) {
     rankers: new RankerRepository(redis, keys),
     invitations: new InvitationRepository(redis, keys),
   };
-  const queues = new JobQueues(redis, config.keyPrefix);
+  const queues = new JobQueues(redis, config.keyPrefix, logger);
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
     dir: path.join(indexDir, 'papers'),
@@ -132,12 +136,18 @@ export function createContainer(config: Config, logger: Logger) {
       return { indexRebuilt: rebuilt };
     },
 
+    /** Answers within READINESS_TIMEOUT_MS whatever Redis does. */
     async readiness(): Promise<Record<string, boolean>> {
-      const redisUp = await redis.ping().then(
-        (answer) => answer === 'PONG',
-        () => false,
+      const withinTime = <T>(check: Promise<T>, fallback: T) =>
+        Promise.race([
+          check.catch(() => fallback),
+          new Promise<T>((resolve) => setTimeout(() => resolve(fallback), READINESS_TIMEOUT_MS).unref()),
+        ]);
+      const redisUp = await withinTime(
+        redis.ping().then((answer) => answer === 'PONG'),
+        false,
       );
-      const indexInSync = redisUp && (await paperIndex.inSync().catch(() => false));
+      const indexInSync = redisUp && (await withinTime(paperIndex.inSync(), false));
       return { redis: redisUp, model: modelLoaded, index: indexInSync };
     },
 

@@ -18,15 +18,27 @@ import { healthRoutes } from './routes/health.ts';
 import { invitationsRoutes } from './routes/invitations.ts';
 import { papersRoutes } from './routes/papers.ts';
 import { researchersRoutes } from './routes/researchers.ts';
+import { malformedStringPath } from './well-formed.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const MALFORMED_MESSAGE =
+  'strings must be well-formed Unicode (this one holds a lone surrogate such as \\ud800)';
 
 /** Builds the HTTP app without listening; tests call app.inject(), server.ts listens. */
 export async function buildApp(container: Container): Promise<FastifyInstance> {
   const { config } = container;
+  const { requestTimeoutMs, connectionTimeoutMs } = config.http;
   const app = Fastify({
     loggerInstance: container.logger as FastifyBaseLogger,
     bodyLimit: config.limits.bodyLimitBytes,
+    // A client that sends less than it announced, or nothing at all, is cut off (408 or close)
+    // instead of holding a connection for minutes.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    http: {
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -43,7 +55,24 @@ export async function buildApp(container: Container): Promise<FastifyInstance> {
       done(new InvalidInputError('the request body is not valid UTF-8'), undefined);
       return;
     }
-    parseJson(request, text, done);
+    parseJson(request, text, (error, parsed) => {
+      const malformed = error ? null : malformedStringPath(parsed);
+      if (malformed) {
+        done(new InvalidInputError(MALFORMED_MESSAGE, { path: `body.${malformed}` }), undefined);
+        return;
+      }
+      done(error, parsed);
+    });
+  });
+  // Query strings and path parameters obey the same rule as bodies.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['query', request.query],
+      ['params', request.params],
+    ] as const) {
+      const malformed = malformedStringPath(value);
+      if (malformed) throw new InvalidInputError(MALFORMED_MESSAGE, { path: `${part}.${malformed}` });
+    }
   });
 
   await app.register(swagger, {

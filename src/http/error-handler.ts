@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
+import { isRedisUnavailable } from '../storage/redis.ts';
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 type Issue = { path: string; message: string; rule?: string };
@@ -63,6 +64,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
           message: `invalid ${context}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
           details: { issues },
         },
+      };
+    } else if (isRedisUnavailable(error)) {
+      status = 503;
+      reply.header('retry-after', '1');
+      body = {
+        error: { code: 'store_unavailable', message: 'the data store is unreachable; try again shortly' },
       };
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       status = error.statusCode;

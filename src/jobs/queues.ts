@@ -1,4 +1,5 @@
 import { type JobsOptions, Queue } from 'bullmq';
+import type { Logger } from '../logger.ts';
 import type { Redis } from '../storage/redis.ts';
 import { type JobName, type JobPayload, jobs, QUEUE_NAMES, type QueueName } from './definitions.ts';
 
@@ -30,16 +31,20 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export class JobQueues {
   readonly queues: Map<QueueName, Queue>;
 
-  constructor(connection: Redis, keyPrefix: string) {
+  constructor(connection: Redis, keyPrefix: string, logger: Logger) {
     this.queues = new Map(
-      QUEUE_NAMES.map((name) => [
-        name,
-        new Queue(name, {
+      QUEUE_NAMES.map((name) => {
+        const queue = new Queue(name, {
           connection,
           prefix: queuePrefix(keyPrefix),
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
-        }),
-      ]),
+        });
+        // Connection errors also reach the callers of each command; without a listener BullMQ prints them.
+        queue.on('error', (error) =>
+          logger.debug({ queue: name, err: error.message }, 'queue connection error'),
+        );
+        return [name, queue];
+      }),
     );
   }
 

@@ -1,13 +1,26 @@
 import { Redis } from 'ioredis';
 
+/** How long a non-blocking command may wait for Redis before it fails (REDIS_COMMAND_TIMEOUT_MS). */
+const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+/** Reconnect attempts back off to at most this; a command queued while Redis is down fails after one. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
 /**
  * A Redis connection. Connections used by BullMQ workers or blocking reads need
- * `maxRetriesPerRequest: null`, so commands wait for a reconnect instead of failing.
+ * `maxRetriesPerRequest: null`, so commands wait for a reconnect instead of failing. Every other
+ * connection fails fast while Redis is unreachable (one reconnect attempt, at most a second apart)
+ * or hangs (the command timeout), so callers answer "unavailable" at once rather than after a minute.
  */
-export function createRedis(url: string, options: { blocking?: boolean; name?: string } = {}): Redis {
+export function createRedis(
+  url: string,
+  options: { blocking?: boolean; name?: string; commandTimeoutMs?: number } = {},
+): Redis {
   const redis = new Redis(url, {
     connectionName: options.name,
-    maxRetriesPerRequest: options.blocking ? null : 20,
+    maxRetriesPerRequest: options.blocking ? null : 1,
+    commandTimeout: options.blocking ? undefined : (options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
+    connectTimeout: 5000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     enableAutoPipelining: !options.blocking,
     lazyConnect: false,
   });
@@ -15,6 +28,17 @@ export function createRedis(url: string, options: { blocking?: boolean; name?: s
   // connection-level event only needs a listener (without one ioredis prints every reconnect attempt).
   redis.on('error', () => undefined);
   return redis;
+}
+
+const UNAVAILABLE_MESSAGES = ['Command timed out', 'Connection is closed', "Stream isn't writeable"];
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/** True for the errors ioredis gives while Redis cannot be reached or does not answer in time. */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '')) return true;
+  return UNAVAILABLE_MESSAGES.some((message) => error.message.includes(message));
 }
 
 export type { Redis };

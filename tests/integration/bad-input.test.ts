@@ -175,6 +175,52 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
     });
   }
 
+  const loneSurrogate = '\ud800';
+  const surrogateCases = [
+    { field: 'title', payload: { ...paper, title: `Title ${loneSurrogate}` } },
+    { field: 'venue', payload: { ...paper, venue: `acl${loneSurrogate}` } },
+    {
+      field: 'author name',
+      payload: { ...paper, authors: [{ id: 'lone-s', name: `Ann ${loneSurrogate}` }] },
+    },
+    {
+      field: 'affiliation',
+      payload: { ...paper, authors: [{ id: 'lone-s', name: 'Ann', affiliation: `Uni ${loneSurrogate}` }] },
+    },
+    { field: 'a batch paper abstract', payload: { papers: [{ ...paper, abstract: `x${loneSurrogate}y` }] } },
+  ];
+  for (const c of surrogateCases) {
+    it(`when a ${c.field} holds a lone surrogate, then it is refused with 400 and nothing is stored`, async () => {
+      const before = await paperCount();
+      const response = await t.app.inject({ method: 'POST', url: '/v1/papers', payload: c.payload });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe('invalid_input');
+      expect(response.json().error.message).toContain('well-formed Unicode');
+      expect(await paperCount()).toBe(before);
+    });
+  }
+
+  it('when a JSON string escapes a lone surrogate, then it is refused with 400', async () => {
+    const escaped = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers/similar',
+      payload: `{"abstract":"graph learning \\ud800 for recommendation"}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(escaped.statusCode).toBe(400);
+    expect(escaped.json().error.code).toBe('invalid_input');
+  });
+
+  for (const query of ['diversity=%20', 'offset=%20', 'limit=', 'novelty=abc', 'limit=1e400']) {
+    it(`when a number parameter is blank or not a number (${query}), then it is 400, not 0`, async () => {
+      const response = await t.app.inject({
+        url: `/v1/researchers/${other!.authors[0]!.id}/collaborators?${query}`,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe('invalid_request');
+    });
+  }
+
   it('rejects a body that is not valid UTF-8', async () => {
     const bytes = Buffer.concat([
       Buffer.from(JSON.stringify({ ...paper, title: 'caf' }).slice(0, -1)),

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { idSchema, paperSchema } from '../../domain/paper.ts';
-import { booleanQuery, listQuery, pageSchema, yearSchema } from './common.ts';
+import { booleanQuery, listQuery, pageSchema, queryNumber, yearSchema } from './common.ts';
 import { researcherSchema } from './researchers.ts';
 
 export const MAX_SUGGESTIONS = 50;
-const unit = z.coerce.number().min(0).max(1);
+const unit = queryNumber(z.number().min(0).max(1));
 
 const optionFields = {
-  limit: z.coerce.number().int().min(1).max(MAX_SUGGESTIONS).default(10),
-  offset: z.coerce.number().int().min(0).max(200).default(0),
+  limit: queryNumber(z.number().int().min(1).max(MAX_SUGGESTIONS)).default(10),
+  offset: queryNumber(z.number().int().min(0).max(200)).default(0),
   novelty: unit.default(0),
   diversity: unit.default(0.3),
   activeSince: yearSchema.optional(),
@@ -92,8 +92,8 @@ export const suggestionsResponse = z.object({
 
 export const relatedPapersQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).max(1000).default(0),
+    limit: queryNumber(z.number().int().min(1).max(100)).default(20),
+    offset: queryNumber(z.number().int().min(0).max(1000)).default(0),
     yearFrom: yearSchema.optional(),
     yearTo: yearSchema.optional(),
     excludeSeen: booleanQuery.default(false),
@@ -116,8 +116,8 @@ export const similarResearchersResponse = z.object({
 
 export const graphQuery = z
   .object({
-    depth: z.coerce.number().int().min(1).max(2).default(1),
-    limit: z.coerce.number().int().min(8).max(200).default(60),
+    depth: queryNumber(z.number().int().min(1).max(2)).default(1),
+    limit: queryNumber(z.number().int().min(8).max(200)).default(60),
   })
   .strict();
 

@@ -21,15 +21,31 @@ export const idParams = z.object({ id: idSchema });
 export const MAX_PAGE_LIMIT = 100;
 export const MAX_RESULT_DEPTH = 1000;
 
+/**
+ * A number given as a query value (or as a JSON number). A blank or non-numeric string is an error,
+ * not 0 as with z.coerce.number(), which reads ' ' as 0.
+ */
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, 'a number')
+    .transform(Number),
+]);
+export function queryNumber<T extends z.ZodType<number, number>>(inner: T) {
+  return numeric.pipe(inner);
+}
+
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(20),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryNumber(z.number().int().min(1).max(MAX_PAGE_LIMIT)).default(20),
+  offset: queryNumber(z.number().int().min(0).max(1_000_000)).default(0),
 });
 
 /** Ranked lists (similar papers) are only ranked so deep. */
 export const rankedPageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(10),
-  offset: z.coerce.number().int().min(0).max(MAX_RESULT_DEPTH).default(0),
+  limit: queryNumber(z.number().int().min(1).max(MAX_PAGE_LIMIT)).default(10),
+  offset: queryNumber(z.number().int().min(0).max(MAX_RESULT_DEPTH)).default(0),
 });
 
 export const pageSchema = z.object({
@@ -54,4 +70,4 @@ export const listQuery = z.union([z.string(), z.array(z.string())]).transform((v
     .filter(Boolean),
 );
 
-export const yearSchema = z.coerce.number().int().min(1800).max(2100);
+export const yearSchema = queryNumber(z.number().int().min(1800).max(2100));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { periodSchema } from '../../jobs/definitions.ts';
-import { pageSchema } from './common.ts';
+import { pageSchema, queryNumber } from './common.ts';
 
 export const invitationStatus = z.enum([
   'pending',
@@ -30,8 +30,8 @@ export const invitationsQuery = z
   .object({
     status: invitationStatus.optional(),
     box: z.enum(['inbox', 'incoming']).default('inbox'),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+    limit: queryNumber(z.number().int().min(1).max(100)).default(20),
+    offset: queryNumber(z.number().int().min(0).max(100_000)).default(0),
   })
   .strict();
 
