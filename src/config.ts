@@ -21,6 +21,7 @@ const envSchema = z.object({
   MODEL_DIR: z.string().default('models'),
   MODEL_NAME: z.string().default('all-MiniLM-L6-v2'),
   EMBEDDING_QUANTIZED: booleanFromEnv.default(true),
+  EMBEDDING_THREADS: z.coerce.number().int().min(1).max(16).default(1),
   EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(1),
   MAX_PAPERS_PER_REQUEST: z.coerce.number().int().min(1).max(10_000).default(256),
   MAX_AUTHORS_PER_PAPER: z.coerce.number().int().min(1).max(MAX_LISTED_AUTHORS).default(500),
@@ -58,7 +59,7 @@ export type Config = {
   keyPrefix: string;
   dataDir: string;
   embeddingCacheDir: string;
-  model: { dir: string; name: string; quantized: boolean; batchSize: number };
+  model: { dir: string; name: string; quantized: boolean; batchSize: number; threads: number };
   limits: { maxPapersPerRequest: number; maxAuthorsPerPaper: number; bodyLimitBytes: number };
   http: { requestTimeoutMs: number; connectionTimeoutMs: number };
   redisCommandTimeoutMs: number;
@@ -101,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       name: e.MODEL_NAME,
       quantized: e.EMBEDDING_QUANTIZED,
       batchSize: e.EMBEDDING_BATCH_SIZE,
+      threads: e.EMBEDDING_THREADS,
     },
     limits: {
       maxPapersPerRequest: e.MAX_PAPERS_PER_REQUEST,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { CachedEmbedder } from './embedding/cached-embedder.ts';
+import type { Embedder } from './embedding/embedder.ts';
+import { PooledEmbedder } from './embedding/pooled-embedder.ts';
 import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
@@ -17,7 +19,9 @@ import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { SuggestionCache } from './storage/suggestion-cache.ts';
+import { IndexThread } from './threads/index-thread-client.ts';
 import { PaperIndex } from './vector/paper-index.ts';
+import { localPaperSearch, type PaperSearch } from './vector/paper-search.ts';
 import { ResearcherIndex } from './vector/researcher-index.ts';
 
 /** How often a process holding an index looks for papers written by other processes. */
@@ -25,20 +29,15 @@ const INDEX_POLL_MS = 500;
 const PROFILE_TOPICS = 8;
 const READINESS_TIMEOUT_MS = 500;
 
-/** Builds the object graph once: Redis, repositories, embedder, index and services. */
-export function createContainer(config: Config, logger: Logger) {
+export type StartOptions = { backgroundSync?: boolean };
+
+/** Redis, key names, repositories and queues: what every layout shares. */
+function createStorage(config: Config, logger: Logger) {
   const redis = createRedis(config.redisUrl, {
     name: 'peerscout',
     commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   const keys = createKeys(config.keyPrefix);
-  const transformers = new TransformersEmbedder({
-    modelsDir: config.model.dir,
-    modelName: config.model.name,
-    quantized: config.model.quantized,
-    batchSize: config.model.batchSize,
-  });
-  const embedder = new CachedEmbedder(transformers, config.embeddingCacheDir);
   const repositories = {
     papers: new PaperRepository(redis, keys, config.changeStreamMaxLen),
     researchers: new ResearcherRepository(redis, keys),
@@ -46,28 +45,24 @@ export function createContainer(config: Config, logger: Logger) {
     invitations: new InvitationRepository(redis, keys),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);
-  const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
-  const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
-    dir: path.join(indexDir, 'papers'),
-    modelVersion: embedder.modelVersion,
-    dimension: embedder.dimension,
-    logger,
-  });
-  const researcherIndex = new ResearcherIndex(
-    config.hnsw,
-    embedder.dimension,
-    path.join(indexDir, 'researchers'),
-  );
-  paperIndex.attach(researcherIndex);
-  const insights = new InsightsService({ researcherIndex, paperIndex, ...repositories });
-  const collaborators = new CollaboratorsService({
-    researcherIndex,
-    paperIndex,
-    embedder,
-    logger,
-    cache: new SuggestionCache<CachedSuggestions>(redis, keys, config.worker.suggestionsCacheTtlS),
-    ...repositories,
-  });
+  return { redis, keys, repositories, queues };
+}
+
+type Storage = ReturnType<typeof createStorage>;
+
+/** The use-cases, given the storage and the parts that need the indexes (here or in another thread). */
+function wireServices(
+  config: Config,
+  logger: Logger,
+  { repositories, queues }: Storage,
+  parts: {
+    embedder: Embedder;
+    paperSearch: PaperSearch;
+    collaborators: CollaboratorsService;
+    insights: InsightsService;
+  },
+) {
+  const { collaborators, insights } = parts;
   const invitations = new InvitationsService({
     invitations: repositories.invitations,
     researchers: repositories.researchers,
@@ -91,12 +86,11 @@ export function createContainer(config: Config, logger: Logger) {
       })),
     );
   };
-  const webhooks = new WebhooksService({ invitations: repositories.invitations, webhook: config.webhook });
   const services = {
     papers: new PapersService({
       papers: repositories.papers,
-      embedder,
-      index: paperIndex,
+      embedder: parts.embedder,
+      index: parts.paperSearch,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
       maxAuthorsPerPaper: config.limits.maxAuthorsPerPaper,
     }),
@@ -109,8 +103,68 @@ export function createContainer(config: Config, logger: Logger) {
     insights,
     collaborators,
     invitations,
-    webhooks,
+    webhooks: new WebhooksService({ invitations: repositories.invitations, webhook: config.webhook }),
   };
+  return { services, refresh };
+}
+
+/** Readiness checks that answer within READINESS_TIMEOUT_MS whatever Redis does. */
+async function readinessOf(storage: Storage, paperSearch: PaperSearch, modelLoaded: boolean) {
+  const withinTime = <T>(check: Promise<T>, fallback: T) =>
+    Promise.race([
+      check.catch(() => fallback),
+      new Promise<T>((resolve) => setTimeout(() => resolve(fallback), READINESS_TIMEOUT_MS).unref()),
+    ]);
+  const redisUp = await withinTime(
+    storage.redis.ping().then((answer) => answer === 'PONG'),
+    false,
+  );
+  const indexInSync = redisUp && (await withinTime(paperSearch.inSync(), false));
+  return { redis: redisUp, model: modelLoaded, index: indexInSync };
+}
+
+/**
+ * Builds the object graph with everything in this thread: the model, the paper and researcher
+ * indexes and the ranking. For the worker process, the import and evaluation CLIs, the index thread
+ * of the API, and tests of the use-cases.
+ */
+export function createContainer(config: Config, logger: Logger) {
+  const storage = createStorage(config, logger);
+  const { redis, keys, repositories } = storage;
+  const transformers = new TransformersEmbedder({
+    modelsDir: config.model.dir,
+    modelName: config.model.name,
+    quantized: config.model.quantized,
+    batchSize: config.model.batchSize,
+  });
+  const embedder = new CachedEmbedder(transformers, config.embeddingCacheDir);
+  const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
+  const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
+    dir: path.join(indexDir, 'papers'),
+    modelVersion: embedder.modelVersion,
+    dimension: embedder.dimension,
+    logger,
+  });
+  const researcherIndex = new ResearcherIndex(
+    config.hnsw,
+    embedder.dimension,
+    path.join(indexDir, 'researchers'),
+  );
+  paperIndex.attach(researcherIndex);
+  const paperSearch = localPaperSearch(paperIndex);
+  const { services, refresh } = wireServices(config, logger, storage, {
+    embedder,
+    paperSearch,
+    insights: new InsightsService({ researcherIndex, paperIndex, ...repositories }),
+    collaborators: new CollaboratorsService({
+      researcherIndex,
+      paperIndex,
+      embedder,
+      logger,
+      cache: new SuggestionCache<CachedSuggestions>(redis, keys, config.worker.suggestionsCacheTtlS),
+      ...repositories,
+    }),
+  });
   let modelLoaded = false;
 
   return {
@@ -122,12 +176,13 @@ export function createContainer(config: Config, logger: Logger) {
     repositories,
     paperIndex,
     researcherIndex,
-    queues,
+    paperSearch,
+    queues: storage.queues,
     refresh,
     services,
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
-    async start(options: { backgroundSync?: boolean } = {}): Promise<{ indexRebuilt: boolean }> {
+    async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
       await transformers.load();
       modelLoaded = true;
       const { rebuilt } = await paperIndex.open();
@@ -136,23 +191,10 @@ export function createContainer(config: Config, logger: Logger) {
       return { indexRebuilt: rebuilt };
     },
 
-    /** Answers within READINESS_TIMEOUT_MS whatever Redis does. */
-    async readiness(): Promise<Record<string, boolean>> {
-      const withinTime = <T>(check: Promise<T>, fallback: T) =>
-        Promise.race([
-          check.catch(() => fallback),
-          new Promise<T>((resolve) => setTimeout(() => resolve(fallback), READINESS_TIMEOUT_MS).unref()),
-        ]);
-      const redisUp = await withinTime(
-        redis.ping().then((answer) => answer === 'PONG'),
-        false,
-      );
-      const indexInSync = redisUp && (await withinTime(paperIndex.inSync(), false));
-      return { redis: redisUp, model: modelLoaded, index: indexInSync };
-    },
+    readiness: () => readinessOf(storage, paperSearch, modelLoaded),
 
     async close(): Promise<void> {
-      await queues.close();
+      await storage.queues.close();
       await paperIndex.close();
       await embedder.close();
       await redis.quit().catch(() => redis.disconnect());
@@ -161,3 +203,63 @@ export function createContainer(config: Config, logger: Logger) {
 }
 
 export type Container = ReturnType<typeof createContainer>;
+
+/**
+ * Builds the object graph of the API process, whose event loop only serves requests: the model runs
+ * in a pool of embedding threads, and the indexes with everything that reads them (similar-paper
+ * search, collaborator ranking, related papers, topics, the research graph) in an index thread.
+ */
+export function createApiContainer(config: Config, logger: Logger) {
+  const storage = createStorage(config, logger);
+  const pooled = new PooledEmbedder({
+    modelsDir: config.model.dir,
+    modelName: config.model.name,
+    quantized: config.model.quantized,
+    batchSize: config.model.batchSize,
+    threads: config.model.threads,
+  });
+  const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
+  const indexThread = new IndexThread(config);
+  const paperSearch = indexThread.paperSearch();
+  const { services, refresh } = wireServices(config, logger, storage, {
+    embedder,
+    paperSearch,
+    insights: indexThread.service<InsightsService>('insights'),
+    collaborators: indexThread.service<CollaboratorsService>('collaborators'),
+  });
+  let modelLoaded = false;
+
+  return {
+    config,
+    logger,
+    redis: storage.redis,
+    keys: storage.keys,
+    embedder,
+    repositories: storage.repositories,
+    queues: storage.queues,
+    refresh,
+    services,
+
+    async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
+      const [opened] = await Promise.all([indexThread.open(options), pooled.load()]);
+      modelLoaded = true;
+      return opened;
+    },
+
+    readiness: () => readinessOf(storage, paperSearch, modelLoaded),
+
+    async close(): Promise<void> {
+      await storage.queues.close();
+      await indexThread.close();
+      await embedder.close();
+      await pooled.close();
+      await storage.redis.quit().catch(() => storage.redis.disconnect());
+    },
+  };
+}
+
+/** What the HTTP app needs, in either layout. */
+export type AppContainer = Pick<
+  Container,
+  'config' | 'logger' | 'queues' | 'services' | 'readiness' | 'repositories'
+>;

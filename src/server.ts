@@ -1,5 +1,5 @@
 import { loadConfig } from './config.ts';
-import { createContainer } from './container.ts';
+import { createApiContainer } from './container.ts';
 import { ensureModel } from './embedding/model-setup.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
@@ -8,7 +8,7 @@ import { closeOnSignals } from './shutdown.ts';
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'peerscout-api');
 await ensureModel(config.model.dir, config.model.name);
-const container = createContainer(config, logger);
+const container = createApiContainer(config, logger);
 await container.start();
 const app = await buildApp(container);
 await app.listen({ host: config.host, port: config.port });

@@ -8,16 +8,28 @@ import {
 import type { Embedder } from './embedder.ts';
 import { meanPoolNormalized } from './pooling.ts';
 
-type Options = { modelsDir: string; modelName: string; quantized: boolean; batchSize: number };
+export type TransformersOptions = {
+  modelsDir: string;
+  modelName: string;
+  quantized: boolean;
+  batchSize: number;
+};
+
+export const MODEL_DIMENSION = 384;
+
+/** Vectors of different versions are never mixed (caches, index snapshots). */
+export function modelVersionOf(options: Pick<TransformersOptions, 'modelName' | 'quantized'>): string {
+  return `${options.modelName}:${options.quantized ? 'int8' : 'fp32'}:mean:256`;
+}
 
 /** all-MiniLM-L6-v2 through transformers.js and onnxruntime-node, from the local models/ folder only. */
 export class TransformersEmbedder implements Embedder {
-  readonly dimension = 384;
+  readonly dimension = MODEL_DIMENSION;
   readonly modelVersion: string;
   private loaded: Promise<{ tokenizer: PreTrainedTokenizer; model: PreTrainedModel }> | null = null;
 
-  constructor(private readonly options: Options) {
-    this.modelVersion = `${options.modelName}:${options.quantized ? 'int8' : 'fp32'}:mean:256`;
+  constructor(private readonly options: TransformersOptions) {
+    this.modelVersion = modelVersionOf(options);
   }
 
   /** Loads the tokenizer and the ONNX session once; later calls share the same promise. */

@@ -7,7 +7,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Container } from '../container.ts';
+import type { AppContainer } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
 import { publicJobId } from '../jobs/queues.ts';
 import { refreshJobOptions } from '../services/invitations-service.ts';
@@ -25,7 +25,7 @@ const MALFORMED_MESSAGE =
   'strings must be well-formed Unicode (this one holds a lone surrogate such as \\ud800)';
 
 /** Builds the HTTP app without listening; tests call app.inject(), server.ts listens. */
-export async function buildApp(container: Container): Promise<FastifyInstance> {
+export async function buildApp(container: AppContainer): Promise<FastifyInstance> {
   const { config } = container;
   const { requestTimeoutMs, connectionTimeoutMs } = config.http;
   const app = Fastify({

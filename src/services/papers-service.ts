@@ -1,5 +1,5 @@
 import { type IngestStatus, type Paper, papersOverAuthorLimit } from '../domain/paper.ts';
-import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
+import type { PaperFilters } from '../domain/paper-filters.ts';
 import { paperHashes } from '../domain/paper-hashes.ts';
 import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
@@ -7,7 +7,7 @@ import { paperText } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
-import type { PaperIndex } from '../vector/paper-index.ts';
+import type { PaperSearch } from '../vector/paper-search.ts';
 
 export type Page = { limit: number; offset: number };
 export type ScoredPaper = { paper: Paper; score: number };
@@ -21,7 +21,7 @@ export class PapersService {
     private readonly deps: {
       papers: PaperRepository;
       embedder: Embedder;
-      index: PaperIndex;
+      index: PaperSearch;
       maxPapersPerRequest: number;
       maxAuthorsPerPaper: number;
     },
@@ -166,10 +166,7 @@ export class PapersService {
   }
 
   private async search(vector: Float32Array, page: Page, filters: PaperFilters): Promise<ScoredPaper[]> {
-    await this.deps.index.catchUp();
-    const hits = this.deps.index.index
-      .search(vector, page.offset + page.limit, paperFilter(filters))
-      .slice(page.offset);
+    const hits = (await this.deps.index.search(vector, page.offset + page.limit, filters)).slice(page.offset);
     const papers = await this.deps.papers.getMany(hits.map((hit) => hit.id));
     return hits.flatMap((hit, i) => {
       const paper = papers[i];

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { type Container, createContainer } from '../../src/container.ts';
+import { type Container, createApiContainer, createContainer } from '../../src/container.ts';
 import type { Paper } from '../../src/domain/paper.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -60,10 +60,22 @@ export type TestApp = {
   app: FastifyInstance;
 };
 
-export async function startTestApp(name: string, extra: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The app on a fresh key prefix. By default everything runs in the test's thread (use-cases can be
+ * inspected through `container`); `{ threads: true }` builds the API process's layout instead, with
+ * the model and the indexes in worker threads.
+ */
+export async function startTestApp(
+  name: string,
+  extra: Record<string, string> = {},
+  options: { threads?: boolean } = {},
+): Promise<TestApp> {
   const env = testEnvironment(name, extra);
   const config = loadConfig(env);
-  const container = createContainer(config, createLogger(config.logLevel, name));
+  const logger = createLogger(config.logLevel, name);
+  const container = options.threads
+    ? (createApiContainer(config, logger) as unknown as Container)
+    : createContainer(config, logger);
   await container.start({ backgroundSync: false });
   const app = await buildApp(container);
   return { env, config, container, app };

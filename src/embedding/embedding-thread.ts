@@ -1,0 +1,18 @@
+import { workerData } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { TransformersEmbedder, type TransformersOptions } from './transformers-embedder.ts';
+
+/**
+ * Runs in an embedding thread: one ONNX session per thread, loaded once, so the model's work never
+ * runs on the event loop that serves requests. Vectors come back as one row-major Float32Array,
+ * moved (not copied) to the caller.
+ */
+const embedder = new TransformersEmbedder(workerData.options as TransformersOptions);
+await embedder.load();
+
+export default async function embed(task: { texts: string[] }) {
+  const vectors = await embedder.embed(task.texts);
+  const rows = new Float32Array(vectors.length * embedder.dimension);
+  for (const [i, vector] of vectors.entries()) rows.set(vector, i * embedder.dimension);
+  return Piscina.move(rows);
+}

@@ -1,0 +1,26 @@
+import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
+import type { PaperIndex } from './paper-index.ts';
+import type { SearchHit } from './vector-index.ts';
+
+/**
+ * What the papers use-cases need of the paper index, in plain data, so that the index may live in
+ * another thread: applying pending changes, and a filtered nearest-neighbour search.
+ */
+export interface PaperSearch {
+  /** Applies every change written so far; resolves once this index shows them. */
+  catchUp(): Promise<number>;
+  inSync(): Promise<boolean>;
+  search(vector: Float32Array, limit: number, filters: PaperFilters): Promise<SearchHit[]>;
+}
+
+/** The paper index of this thread, as a PaperSearch. */
+export function localPaperSearch(index: PaperIndex): PaperSearch {
+  return {
+    catchUp: () => index.catchUp(),
+    inSync: () => index.inSync(),
+    async search(vector, limit, filters) {
+      await index.catchUp();
+      return index.index.search(vector, limit, paperFilter(filters));
+    },
+  };
+}

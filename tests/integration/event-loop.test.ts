@@ -1,0 +1,73 @@
+import type net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
+
+const sample = readSample();
+let t: TestApp;
+let base = '';
+
+beforeAll(async () => {
+  // The API process's layout: model and indexes in worker threads.
+  t = await startTestApp('event-loop', {}, { threads: true });
+  const stored = await t.app.inject({
+    method: 'POST',
+    url: '/v1/papers',
+    payload: { papers: sample.slice(0, 200) },
+  });
+  expect(stored.statusCode).toBe(200);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(t.app.server.address() as net.AddressInfo).port}`;
+});
+afterAll(() => stopTestApp(t));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+describe('heavy requests and the request loop', () => {
+  it('when a 256-paper ingest and 4 uncached suggestion requests run, then cheap GETs stay fast (p99 < 50 ms)', async () => {
+    const nonce = `${Date.now()}-${Math.random()}`;
+    // New texts, so every one of them is embedded now.
+    const papers = sample.slice(200, 456).map((p) => ({ ...p, abstract: `${p.abstract} (${nonce})` }));
+    const counts = new Map<string, number>();
+    for (const p of sample.slice(0, 200))
+      for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
+    const prolific = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([id]) => id);
+
+    let heavyDone = false;
+    const heavy = Promise.all([
+      fetch(`${base}/v1/papers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ papers }),
+      }),
+      ...prolific.map((id) => fetch(`${base}/v1/researchers/${id}/collaborators?diversity=0.1&limit=20`)),
+    ]).finally(() => {
+      heavyDone = true;
+    });
+    const latencies: number[] = [];
+    const cheapUrl = `${base}/v1/papers/${sample[3]!.id}`;
+    while (!heavyDone) {
+      const started = performance.now();
+      const response = await fetch(cheapUrl);
+      await response.arrayBuffer();
+      latencies.push(performance.now() - started);
+      expect(response.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const responses = await heavy;
+    for (const response of responses) expect(response.status).toBe(200);
+    const ingested = (await responses[0]!.json()) as { items: { status: string }[] };
+    expect(ingested.items.filter((i) => i.status === 'created')).toHaveLength(256);
+    // The heavy work took long enough for the measurement to mean something.
+    expect(latencies.length).toBeGreaterThan(50);
+    console.log(
+      `cheap GET during heavy work: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+    );
+    expect(percentile(latencies, 99)).toBeLessThan(50);
+  });
+});
