@@ -8,9 +8,10 @@ import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { type CachedSuggestions, CollaboratorsService } from './services/collaborators-service.ts';
 import { InsightsService } from './services/insights-service.ts';
-import { InvitationsService, refreshJobOptions } from './services/invitations-service.ts';
+import { InvitationsService } from './services/invitations-service.ts';
 import { PapersService } from './services/papers-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
+import { SuggestionRefresh } from './services/suggestion-refresh.ts';
 import { WebhooksService } from './services/webhooks-service.ts';
 import { InvitationRepository } from './storage/invitation-repository.ts';
 import { createKeys } from './storage/keys.ts';
@@ -58,16 +59,23 @@ function wireServices(
   parts: {
     embedder: Embedder;
     paperSearch: PaperSearch;
+    suggestionCache: SuggestionCache<unknown>;
     collaborators: CollaboratorsService;
     insights: InsightsService;
   },
 ) {
   const { collaborators, insights } = parts;
+  const refresh = new SuggestionRefresh({
+    cache: parts.suggestionCache,
+    queues,
+    debounceMs: config.worker.refreshDebounceMs,
+  });
   const invitations = new InvitationsService({
     invitations: repositories.invitations,
     researchers: repositories.researchers,
     collaborators,
     queues,
+    refresh,
     settings: {
       perDigest: config.invitations.perDigest,
       cooldownDays: config.invitations.cooldownDays,
@@ -75,17 +83,6 @@ function wireServices(
     },
     logger,
   });
-  /** A researcher's suggestions are stale: drop the cached ones and queue a (debounced) refresh. */
-  const refresh = async (researcherIds: string[], reason: 'papers' | 'profile' | 'feedback') => {
-    await collaborators.forgetCached(...researcherIds);
-    await queues.addBulk(
-      'refresh-suggestions',
-      researcherIds.map((researcherId) => ({
-        payload: { researcherId, reason },
-        options: refreshJobOptions(researcherId, config.worker.refreshDebounceMs),
-      })),
-    );
-  };
   const services = {
     papers: new PapersService({
       papers: repositories.papers,
@@ -98,14 +95,15 @@ function wireServices(
       ...repositories,
       topics: (id) => insights.topics(id, PROFILE_TOPICS),
       onConsentWithdrawn: (id) => invitations.withdrawNaming(id),
-      onProfileChanged: (id) => refresh([id], 'profile'),
+      onProfileChanged: (id) => refresh.request([id], 'profile'),
     }),
     insights,
     collaborators,
     invitations,
     webhooks: new WebhooksService({ invitations: repositories.invitations, webhook: config.webhook }),
+    refresh,
   };
-  return { services, refresh };
+  return services;
 }
 
 /** Readiness checks that answer within READINESS_TIMEOUT_MS whatever Redis does. */
@@ -152,16 +150,22 @@ export function createContainer(config: Config, logger: Logger) {
   );
   paperIndex.attach(researcherIndex);
   const paperSearch = localPaperSearch(paperIndex);
-  const { services, refresh } = wireServices(config, logger, storage, {
+  const suggestionCache = new SuggestionCache<CachedSuggestions>(
+    redis,
+    keys,
+    config.worker.suggestionsCacheTtlS,
+  );
+  const services = wireServices(config, logger, storage, {
     embedder,
     paperSearch,
+    suggestionCache,
     insights: new InsightsService({ researcherIndex, paperIndex, ...repositories }),
     collaborators: new CollaboratorsService({
       researcherIndex,
       paperIndex,
       embedder,
       logger,
-      cache: new SuggestionCache<CachedSuggestions>(redis, keys, config.worker.suggestionsCacheTtlS),
+      cache: suggestionCache,
       ...repositories,
     }),
   });
@@ -178,7 +182,6 @@ export function createContainer(config: Config, logger: Logger) {
     researcherIndex,
     paperSearch,
     queues: storage.queues,
-    refresh,
     services,
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
@@ -221,9 +224,10 @@ export function createApiContainer(config: Config, logger: Logger) {
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
   const indexThread = new IndexThread(config);
   const paperSearch = indexThread.paperSearch();
-  const { services, refresh } = wireServices(config, logger, storage, {
+  const services = wireServices(config, logger, storage, {
     embedder,
     paperSearch,
+    suggestionCache: new SuggestionCache(storage.redis, storage.keys, config.worker.suggestionsCacheTtlS),
     insights: indexThread.service<InsightsService>('insights'),
     collaborators: indexThread.service<CollaboratorsService>('collaborators'),
   });
@@ -237,7 +241,6 @@ export function createApiContainer(config: Config, logger: Logger) {
     embedder,
     repositories: storage.repositories,
     queues: storage.queues,
-    refresh,
     services,
 
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {

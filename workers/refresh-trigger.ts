@@ -26,6 +26,6 @@ export class RefreshTrigger implements DerivedPaperIndex {
         for (const coauthor of graph.neighbours(author).keys()) touched.add(coauthor);
       }
     }
-    if (touched.size > 0) await this.container.refresh([...touched], 'papers');
+    await this.container.services.refresh.request([...touched], 'papers');
   }
 }

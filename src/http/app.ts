@@ -9,8 +9,6 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContainer } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
-import { publicJobId } from '../jobs/queues.ts';
-import { refreshJobOptions } from '../services/invitations-service.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
@@ -92,10 +90,8 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   await app.register(papersRoutes(container.services.papers));
   await app.register(
     researchersRoutes(container.services.researchers, async (id) => {
-      const [job] = await container.queues.addBulk('refresh-suggestions', [
-        { payload: { researcherId: id, reason: 'on-demand' }, options: refreshJobOptions(id, 0) },
-      ]);
-      return publicJobId(job!);
+      const [jobId] = await container.services.refresh.request([id], 'on-demand');
+      return jobId!;
     }),
   );
   await app.register(invitationsRoutes(container.services.invitations, container.queues));

@@ -170,10 +170,6 @@ export class CollaboratorsService {
     }
   }
 
-  forgetCached(...ids: string[]): Promise<void> {
-    return this.deps.cache.forget(ids);
-  }
-
   private async computeForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
     const record = await this.deps.researchers.get(id);
     if (!record) throw new NotFoundError('researcher', id);

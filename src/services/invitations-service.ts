@@ -13,6 +13,7 @@ import {
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { CollaboratorsService } from './collaborators-service.ts';
 import type { Page } from './papers-service.ts';
+import type { SuggestionRefresh } from './suggestion-refresh.ts';
 
 export type InvitationSettings = { perDigest: number; cooldownDays: number; webhookEnabled: boolean };
 
@@ -29,6 +30,7 @@ export class InvitationsService {
       researchers: ResearcherRepository;
       collaborators: CollaboratorsService;
       queues: JobQueues | null;
+      refresh: SuggestionRefresh;
       settings: InvitationSettings;
       logger: Logger;
     },
@@ -191,13 +193,8 @@ export class InvitationsService {
       });
     }
     const invitation = await this.get(id);
-    if (this.deps.queues && (action === 'accept' || action === 'decline' || action === 'dismiss')) {
-      await this.deps.queues.add(
-        'refresh-suggestions',
-        { researcherId: invitation.recipient, reason: 'feedback' },
-        refreshJobOptions(invitation.recipient),
-      );
-    }
+    if (action === 'accept' || action === 'decline' || action === 'dismiss')
+      await this.deps.refresh.request([invitation.recipient], 'feedback');
     return invitation;
   }
 
@@ -205,7 +202,7 @@ export class InvitationsService {
   async setBlocked(recipient: string, candidate: string, blocked: boolean): Promise<{ blocked: boolean }> {
     if (!(await this.deps.researchers.get(recipient))) throw new NotFoundError('researcher', recipient);
     await this.deps.invitations.setBlocked(recipient, candidate, blocked);
-    await this.deps.collaborators.forgetCached(recipient);
+    await this.deps.refresh.request([recipient], 'feedback');
     return { blocked };
   }
 
@@ -218,12 +215,4 @@ export class InvitationsService {
     }
     return withdrawn;
   }
-}
-
-/**
- * Refreshes of one researcher are debounced: while one waits, new requests fold into it (its delay
- * restarts); while one runs, at most one more waits (BullMQ deduplication, keepLastIfActive).
- */
-export function refreshJobOptions(researcherId: string, delayMs = 2000) {
-  return { delay: delayMs, deduplication: { id: jobIdFor('refresh', researcherId), keepLastIfActive: true } };
 }

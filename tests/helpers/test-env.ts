@@ -10,8 +10,8 @@ import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/storage/redis.ts';
 
-export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
-export const SAMPLE_FILE = path.join(SHARED_DATA, 'acl-sample-500.jsonl');
+/** 500 real ACL Anthology papers (CC BY 4.0), committed so that the suite needs nothing outside the repo. */
+export const SAMPLE_FILE = path.resolve(import.meta.dirname, '../fixtures/acl-sample-500.jsonl');
 /** One embedding cache for all test files, so the 500-paper sample is embedded once per machine. */
 export const TEST_EMBEDDING_CACHE = path.join(os.tmpdir(), 'peerscout-test-embedding-cache');
 

@@ -97,7 +97,7 @@ describe('precomputed suggestions', () => {
     expect(served.items).toEqual(cached!.items.slice(0, 5));
     // Other options than the precomputed ones are computed for the request.
     expect((await t.app.inject({ url: `${url}&novelty=0.5` })).json().computedAt).toBeNull();
-    await t.container.refresh([recipient], 'papers');
+    await t.container.services.refresh.request([recipient], 'papers');
     expect((await t.app.inject({ url })).json().computedAt).toBeNull();
   });
 });

@@ -1,0 +1,34 @@
+import { jobIdFor } from '../jobs/definitions.ts';
+import { type JobQueues, publicJobId } from '../jobs/queues.ts';
+import type { SuggestionCache } from '../storage/suggestion-cache.ts';
+
+export type RefreshReason = 'papers' | 'profile' | 'feedback' | 'on-demand';
+
+/**
+ * The one way to say "these researchers' suggestions are stale": their cached suggestions are
+ * dropped at once (so nothing stale is served meanwhile) and a refresh is queued. Refreshes of one
+ * researcher are debounced by REFRESH_DEBOUNCE_MS: while one waits, new requests fold into it (its
+ * delay restarts); while one runs, at most one more waits (BullMQ deduplication, keepLastIfActive).
+ */
+export class SuggestionRefresh {
+  constructor(
+    private readonly deps: { cache: SuggestionCache<unknown>; queues: JobQueues; debounceMs: number },
+  ) {}
+
+  /** Returns the refresh jobs' ids, as the API shows them. */
+  async request(researcherIds: string[], reason: RefreshReason): Promise<string[]> {
+    if (researcherIds.length === 0) return [];
+    await this.deps.cache.forget(researcherIds);
+    const jobs = await this.deps.queues.addBulk(
+      'refresh-suggestions',
+      researcherIds.map((researcherId) => ({
+        payload: { researcherId, reason },
+        options: {
+          delay: this.deps.debounceMs,
+          deduplication: { id: jobIdFor('refresh', researcherId), keepLastIfActive: true },
+        },
+      })),
+    );
+    return jobs.map(publicJobId);
+  }
+}

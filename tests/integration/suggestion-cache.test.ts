@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collaboratorOptions } from '../../src/recommend/collaborators.ts';
+import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
+
+let t: TestApp;
+const sample = readSample();
+const counts = new Map<string, number>();
+for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
+const recipient = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+
+beforeAll(async () => {
+  t = await startTestApp('suggestion-cache');
+  await t.container.services.papers.store(sample);
+  await t.container.paperIndex.catchUp();
+});
+afterAll(() => stopTestApp(t));
+
+const defaultList = async () => {
+  const response = await t.app.inject({ url: `/v1/researchers/${recipient}/collaborators` });
+  expect(response.statusCode).toBe(200);
+  return response.json() as { computedAt: string | null; items: { researcher: { id: string } }[] };
+};
+
+describe('precomputed suggestions and feedback', () => {
+  it('when a researcher has dismissed a suggestion, then it is not served again from the cache', async () => {
+    const [top] = await t.container.services.collaborators.rankResearcher(
+      recipient,
+      collaboratorOptions({ limit: 5, diversity: 0.3 }),
+    );
+    const candidate = top!.id;
+    await t.container.repositories.researchers.claim(candidate, `account-${candidate}`);
+    await t.container.repositories.researchers.updateProfile(candidate, { openToCollaborate: true });
+    const [invitationId] = await t.container.repositories.invitations.createForPeriod(
+      recipient,
+      '2026-W30',
+      1,
+      [{ candidate, score: 0.9, evidence: null }],
+    );
+    await t.container.services.collaborators.refreshCached(recipient);
+    const cached = await defaultList();
+    expect(cached.computedAt).not.toBeNull();
+    expect(cached.items.map((i) => i.researcher.id)).toContain(candidate);
+
+    const dismissed = await t.app.inject({ method: 'POST', url: `/v1/invitations/${invitationId}/dismiss` });
+    expect(dismissed.statusCode).toBe(200);
+    const after = await defaultList();
+    expect(after.items.map((i) => i.researcher.id)).not.toContain(candidate);
+  });
+});
