@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../src/config.ts';
@@ -18,6 +20,14 @@ const batchSize = Number(values['batch-size']);
 if (values.help || !file || !Number.isInteger(batchSize) || batchSize < 1) {
   console.error(USAGE);
   process.exit(values.help ? 0 : 2);
+}
+
+try {
+  await access(file, constants.R_OK);
+  if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a file'), { code: 'not a file' });
+} catch (error) {
+  console.error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  process.exit(2);
 }
 
 const config = loadConfig();

@@ -45,6 +45,8 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   // JSON bodies must be valid UTF-8: the default parser would quietly replace bad bytes with U+FFFD.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // Every body is JSON: plain text is an unsupported media type (415) like any other.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
     try {

@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 import { isRedisUnavailable } from '../storage/redis.ts';
 
-type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+type ErrorBody = { error: { code: string; message: string; details: unknown } };
 type Issue = { path: string; message: string; rule?: string };
 type RawIssue = {
   code?: string;
@@ -18,13 +18,27 @@ function flattenIssues(issues: unknown[], basePath: string): Issue[] {
   return issues.flatMap((raw) => {
     const issue = raw as RawIssue;
     const path = [basePath, ...(issue.path ?? []).map(String)].filter(Boolean).join('.');
-    if (issue.code === 'invalid_union' && issue.errors?.length) {
-      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
-      return flattenIssues(closest, path);
-    }
+    if (issue.code === 'invalid_union' && issue.errors?.length)
+      return flattenIssues(closestBranch(issue.errors), path);
     const rule = issue.params?.rule;
     return [{ path, message: issue.message, ...(rule ? { rule } : {}) }];
   });
+}
+
+/**
+ * The union branch the input was meant for: not one whose own keys the input does not have (a strict
+ * branch that found unknown keys at its root), then the one that got deepest, then the fewest issues.
+ * So a single paper with missing fields is told about those fields, not about `papers`.
+ */
+function closestBranch(branches: unknown[][]): unknown[] {
+  const issuesOf = (branch: unknown[]) => branch as RawIssue[];
+  const foreign = (branch: unknown[]) =>
+    issuesOf(branch).some((i) => i.code === 'unrecognized_keys' && (i.path ?? []).length === 0);
+  const depth = (branch: unknown[]) => Math.max(...issuesOf(branch).map((i) => (i.path ?? []).length));
+  const candidates = branches.filter((branch) => !foreign(branch));
+  return [...(candidates.length > 0 ? candidates : branches)].sort(
+    (a, b) => depth(b) - depth(a) || a.length - b.length,
+  )[0]!;
 }
 
 /** FST_ERR_CTP_BODY_TOO_LARGE → body_too_large */
@@ -39,7 +53,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     let body: ErrorBody;
     if (error instanceof AppError) {
       status = error.status;
-      body = { error: { code: error.code, message: error.message, details: error.details } };
+      body = { error: { code: error.code, message: error.message, details: error.details ?? null } };
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const context = error.validationContext ?? 'request';
       const issues = error.validation.flatMap((v) =>
@@ -69,15 +83,21 @@ export function registerErrorHandler(app: FastifyInstance): void {
       status = 503;
       reply.header('retry-after', '1');
       body = {
-        error: { code: 'store_unavailable', message: 'the data store is unreachable; try again shortly' },
+        error: {
+          code: 'store_unavailable',
+          message: 'the data store is unreachable; try again shortly',
+          details: null,
+        },
       };
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       status = error.statusCode;
-      body = { error: { code: codeFromFastify(error.code, 'bad_request'), message: error.message } };
+      body = {
+        error: { code: codeFromFastify(error.code, 'bad_request'), message: error.message, details: null },
+      };
     } else {
       status = 500;
       request.log.error({ err: error }, 'unhandled error');
-      body = { error: { code: 'internal_error', message: 'internal server error' } };
+      body = { error: { code: 'internal_error', message: 'internal server error', details: null } };
     }
     if (status >= 500 && error instanceof AppError) request.log.warn({ err: error }, error.message);
     return reply.status(status).send(body);
@@ -88,6 +108,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       error: {
         code: 'route_not_found',
         message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+        details: null,
       },
     }),
   );

@@ -104,8 +104,9 @@ export function rankCandidates(
     const learned = percentiles(relevance);
     const topic = percentiles(rows.map((r) => r.features.topicSimilarity));
     const closeness = percentiles(rows.map((r) => r.features.randomWalk + r.features.inverseHops));
+    // Far in the graph but close in topic scores high; (topic − closeness) ∈ [−1, 1] is mapped to [0, 1].
     relevance = learned.map(
-      (l, i) => (1 - options.novelty) * l + options.novelty * (topic[i]! - closeness[i]!),
+      (l, i) => (1 - options.novelty) * l + (options.novelty * (topic[i]! - closeness[i]! + 1)) / 2,
     );
   }
   const ranked = rows.map((row, i) => ({

@@ -7,7 +7,7 @@ export type LogisticModel = { mean: number[]; std: number[]; weights: number[]; 
 const MAX_ITERATIONS = 30;
 const TOLERANCE = 1e-7;
 
-function sigmoid(z: number): number {
+export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 

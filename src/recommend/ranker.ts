@@ -1,5 +1,5 @@
 import type { FeatureName, Features } from './features.ts';
-import { type LogisticModel, logOdds } from './logistic-regression.ts';
+import { type LogisticModel, logOdds, sigmoid } from './logistic-regression.ts';
 
 export type FeatureSet = 'graph' | 'topic';
 
@@ -24,8 +24,9 @@ export type RankerModel = {
 export type Ranked = { id: string; score: number; parts: Partial<Record<string, number>> };
 
 /**
- * Scores candidates with the trained model for their feature set: the log-odds that the pair
- * collaborates, with each feature's share as its part. Without a model (a store too small or too new
+ * Scores candidates in [0, 1] with the trained model for their feature set: the model's probability
+ * that the pair collaborates (the logistic of the log-odds), with each feature's share of the log-odds
+ * as its part. Without a model (a store too small or too new
  * to learn from) it falls back to the strongest classic signals in order, with no weights at all:
  * Adamic–Adar, then random-walk proximity, then topic similarity; for visitors, topic alone.
  */
@@ -42,7 +43,7 @@ export function scoreCandidates(
       );
       return {
         id,
-        score: total,
+        score: sigmoid(total),
         parts: Object.fromEntries(model.features.map((name, i) => [name, parts[i]!])),
       };
     });

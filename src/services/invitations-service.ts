@@ -18,6 +18,8 @@ import type { SuggestionRefresh } from './suggestion-refresh.ts';
 export type InvitationSettings = { perDigest: number; cooldownDays: number; webhookEnabled: boolean };
 
 const DAY_MS = 86_400_000;
+
+export type NamedInvitation = Invitation & { candidateName: string | null };
 /** Claimed researchers handled by one fan-out job before it hands the rest to the next one. */
 const FANOUT_CHUNK = 200;
 /** Suggestions considered per digest: enough that skipping already-invited people still fills it. */
@@ -159,20 +161,29 @@ export class InvitationsService {
   async list(
     researcher: string,
     options: { box: 'inbox' | 'incoming'; status?: InvitationStatus; page: Page },
-  ): Promise<{ items: Invitation[]; total: number }> {
+  ): Promise<{ items: NamedInvitation[]; total: number }> {
     if (!(await this.deps.researchers.get(researcher))) throw new NotFoundError('researcher', researcher);
     const all = await this.deps.invitations.list(researcher, options.box);
     const matching = options.status ? all.filter((i) => i.status === options.status) : all;
     return {
-      items: matching.slice(options.page.offset, options.page.offset + options.page.limit),
+      items: await this.named(matching.slice(options.page.offset, options.page.offset + options.page.limit)),
       total: matching.length,
     };
   }
 
-  async get(id: string): Promise<Invitation> {
+  async get(id: string): Promise<NamedInvitation> {
     const invitation = await this.deps.invitations.get(id);
     if (!invitation) throw new NotFoundError('invitation', id);
-    return invitation;
+    return (await this.named([invitation]))[0]!;
+  }
+
+  /** Invitations with their candidate's name, for people reading an inbox. */
+  private async named(invitations: Invitation[]): Promise<NamedInvitation[]> {
+    const candidates = await this.deps.researchers.getMany(invitations.map((i) => i.candidate));
+    return invitations.map((invitation, i) => ({
+      ...invitation,
+      candidateName: candidates[i]?.name ?? null,
+    }));
   }
 
   /** Moves an invitation on; an action its status does not allow is a 409. */
@@ -180,7 +191,7 @@ export class InvitationsService {
     id: string,
     action: Exclude<InvitationAction, 'withdraw'>,
     snoozeUntil?: number,
-  ): Promise<Invitation> {
+  ): Promise<NamedInvitation> {
     const until =
       action === 'dismiss' ? Date.now() + this.deps.settings.cooldownDays * DAY_MS : (snoozeUntil ?? 0);
     const result = await this.deps.invitations.transition(id, action, until);

@@ -1,5 +1,5 @@
 import type { Paper } from '../domain/paper.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { Coauthor, ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { Page } from './papers-service.ts';
@@ -71,7 +71,11 @@ export class ResearchersService {
   }
 
   async setFollower(id: string, followerId: string, following: boolean): Promise<{ followers: number }> {
+    if (id === followerId) {
+      throw new UnprocessableError('a researcher cannot follow themselves', { researcherId: id });
+    }
     await this.record(id);
+    await this.record(followerId);
     return { followers: await this.deps.researchers.setFollower(id, followerId, following) };
   }
 

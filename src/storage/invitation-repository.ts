@@ -21,11 +21,16 @@ export type Invitation = {
   status: InvitationStatus;
   score: number;
   evidence: unknown;
-  createdAt: number;
-  updatedAt: number;
-  snoozedUntil: number | null;
-  sentAt: number | null;
+  /** ISO 8601 times (stored as epoch milliseconds). */
+  createdAt: string;
+  updatedAt: string;
+  snoozedUntil: string | null;
+  sentAt: string | null;
 };
+
+function isoTime(epochMs: string | number | undefined): string {
+  return new Date(Number(epochMs)).toISOString();
+}
 
 /** A period's completion records outlive any re-run of it. */
 const DIGEST_COMPLETE_TTL_S = 400 * 24 * 3600;
@@ -128,10 +133,10 @@ export class InvitationRepository {
         status: status as InvitationStatus,
         score: Number(h.score),
         evidence: JSON.parse(h.evidence ?? 'null'),
-        createdAt: Number(h.createdAt),
-        updatedAt: Number(h.updatedAt),
-        snoozedUntil,
-        sentAt: h.sentAt ? Number(h.sentAt) : null,
+        createdAt: isoTime(h.createdAt),
+        updatedAt: isoTime(h.updatedAt),
+        snoozedUntil: snoozedUntil === null ? null : isoTime(snoozedUntil),
+        sentAt: h.sentAt ? isoTime(h.sentAt) : null,
       };
     });
   }

@@ -13,7 +13,16 @@ type Case = {
   method?: 'GET' | 'POST' | 'DELETE';
   url: string;
   payload?: unknown;
-  status: number;
+  status: 400 | 404 | 413 | 422;
+  /** The exact error code; by default the one of its status. */
+  code?: string;
+};
+
+const CODE_OF_STATUS = {
+  400: 'invalid_request',
+  404: 'not_found',
+  413: 'payload_too_large',
+  422: 'unprocessable',
 };
 
 beforeAll(async () => {
@@ -131,7 +140,7 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
     { name: 'unknown researcher', url: '/v1/researchers/nobody-at-all', status: 404 },
     { name: 'unknown researcher works', url: '/v1/researchers/nobody-at-all/papers', status: 404 },
     { name: 'negative offset', url: '/v1/researchers?offset=-1', status: 400 },
-    { name: 'unknown route', url: '/v1/nothing-here', status: 404 },
+    { name: 'unknown route', url: '/v1/nothing-here', status: 404, code: 'route_not_found' },
   ];
 
   for (const c of cases) {
@@ -144,7 +153,11 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
       });
       expect(response.statusCode).toBe(c.status);
       const body = response.json();
-      expect(body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      expect(body.error).toMatchObject({
+        code: c.code ?? CODE_OF_STATUS[c.status],
+        message: expect.any(String),
+      });
+      expect(body.error).toHaveProperty('details');
       expect(await paperCount()).toBe(before);
     });
   }
@@ -258,7 +271,7 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
     expect(response.json().error.code).toBe('body_too_large');
   });
 
-  it('rejects a media type it does not read with 415, and plain text with 400', async () => {
+  it('rejects a media type it does not read with 415, plain text included', async () => {
     const xml = await t.app.inject({
       method: 'POST',
       url: '/v1/papers',
@@ -273,7 +286,43 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
       headers: { 'content-type': 'text/plain' },
       payload: 'hello',
     });
-    expect(text.statusCode).toBe(400);
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error).toEqual({
+      code: 'invalid_media_type',
+      message: expect.any(String),
+      details: null,
+    });
+  });
+
+  it('when a single paper misses fields, then the message names those fields, not `papers`', async () => {
+    const { title: _t, abstract: _a, year: _y, authors: _au, ...rest } = paper!;
+    const response = await t.app.inject({ method: 'POST', url: '/v1/papers', payload: rest });
+    expect(response.statusCode).toBe(400);
+    const { message, details } = response.json().error;
+    for (const field of ['title', 'abstract', 'year', 'authors']) expect(message).toContain(`body.${field}`);
+    expect(message).not.toContain('papers');
+    expect(details.issues.length).toBe(4);
+  });
+
+  it('when a batch has one bad paper, then the message names its field inside `papers`', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/papers',
+      payload: { papers: [paper, { ...paper, id: 'ok-2', year: 'soon', venue: 7, title: 5 }] },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toContain('body.papers.1.year');
+  });
+
+  it('every error carries details, null where there are none', async () => {
+    const notFound = await t.app.inject({ url: '/v1/nothing-here' });
+    expect(notFound.json().error).toEqual({
+      code: 'route_not_found',
+      message: expect.any(String),
+      details: null,
+    });
+    const missing = await t.app.inject({ url: '/v1/papers/no-such-paper' });
+    expect(missing.json().error.details).toEqual({ kind: 'paper', id: 'no-such-paper' });
   });
 
   it('names the offending fields', async () => {

@@ -66,6 +66,9 @@ describe('collaborator suggestions on the 500-paper sample', () => {
     }
     const scores = items.map((i) => i.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // The learned model's score is a probability in [0, 1], not raw log-odds.
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...scores)).toBeLessThanOrEqual(1);
     // Mutual co-authors named in the evidence really are co-authors of both.
     for (const item of items) {
       for (const mutual of item.evidence.mutualCoauthors) {
@@ -118,6 +121,9 @@ describe('collaborator suggestions on the 500-paper sample', () => {
     const mutualNear = near.items.reduce((s, i) => s + i.evidence.mutualCoauthors.length, 0);
     const mutualFar = far.items.reduce((s, i) => s + i.evidence.mutualCoauthors.length, 0);
     expect(mutualFar).toBeLessThan(mutualNear);
+    const farScores = far.items.map((i) => i.score);
+    expect(Math.min(...farScores)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...farScores)).toBeLessThanOrEqual(1);
   });
 
   it('answers a visitor with only text (cold start), by topic', async () => {

@@ -218,11 +218,23 @@ describe('inbox actions', () => {
   it('follows and unfollows, with the count on the profile', async () => {
     const follow = (method: 'PUT' | 'DELETE', who: string) =>
       t.app.inject({ method, url: `/v1/researchers/${recipient}/followers/${who}` });
-    await follow('PUT', 'fan-1');
-    await follow('PUT', 'fan-1');
-    expect((await follow('PUT', 'fan-2')).json()).toEqual({ followers: 2 });
-    expect((await follow('DELETE', 'fan-1')).json()).toEqual({ followers: 1 });
+    const [fan1, fan2] = [sample[40]!.authors[0]!.id, sample[41]!.authors[0]!.id];
+    await follow('PUT', fan1);
+    await follow('PUT', fan1);
+    expect((await follow('PUT', fan2)).json()).toEqual({ followers: 2 });
+    expect((await follow('DELETE', fan1)).json()).toEqual({ followers: 1 });
     expect((await t.app.inject({ url: `/v1/researchers/${recipient}` })).json().counts.followers).toBe(1);
+  });
+
+  it('when a researcher follows themselves, then it is 422; an unknown follower is 404', async () => {
+    const follow = (who: string) =>
+      t.app.inject({ method: 'PUT', url: `/v1/researchers/${recipient}/followers/${who}` });
+    const self = await follow(recipient);
+    expect(self.statusCode).toBe(422);
+    expect(self.json().error.code).toBe('unprocessable');
+    const unknown = await follow('nobody-by-this-id');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'not_found', details: { id: 'nobody-by-this-id' } });
   });
 
   it('answers bad input with 4xx', async () => {
@@ -242,5 +254,33 @@ describe('inbox actions', () => {
     });
     expect(badClaim.statusCode).toBe(400);
     expect((await t.app.inject({ url: '/v1/jobs/nope' })).statusCode).toBe(404);
+  });
+});
+
+describe('the invitation API as a new user meets it', () => {
+  it('when send, dismiss, accept or decline get an empty body {}, then it is not about `until`', async () => {
+    const [item] = await inbox(recipient, 'status=pending');
+    const dismissed = await act(item!.id, 'dismiss', {});
+    expect(dismissed.statusCode).toBe(200);
+    expect(dismissed.json().status).toBe('dismissed');
+    const again = await act(item!.id, 'send', {});
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).not.toContain('until');
+  });
+
+  it('inbox items carry the candidate’s name, ISO 8601 times, newest first, and the common page shape', async () => {
+    const response = await t.app.inject({ url: `/v1/researchers/${recipient}/invitations?limit=100` });
+    const { items, page } = response.json();
+    expect(items.length).toBeGreaterThan(1);
+    expect(page).toEqual({ limit: 100, offset: 0, total: items.length, nextOffset: null });
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    for (const item of items) {
+      expect(item.createdAt).toMatch(iso);
+      expect(item.updatedAt).toMatch(iso);
+      const record = await t.container.repositories.researchers.get(item.candidate);
+      expect(item.candidateName).toBe(record!.name);
+    }
+    const created = items.map((i: { createdAt: string }) => Date.parse(i.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
   });
 });

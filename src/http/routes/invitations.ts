@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idSchema } from '../../domain/paper.ts';
-import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import { type JobQueues, publicJobId } from '../../jobs/queues.ts';
 import type { InvitationsService } from '../../services/invitations-service.ts';
 import { errorResponses, idParams, page } from '../schemas/common.ts';
 import {
   digestBody,
+  emptyBody,
   invitationActionParams,
   invitationParams,
   invitationSchema,
@@ -77,25 +78,27 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
         schema: {
           tags: ['invitations'],
           summary:
-            'send (invite the candidate), accept, decline, dismiss (cooldown) or snooze { until } an invitation',
+            'send (the recipient invites the candidate), dismiss (the recipient; cooldown), accept or decline (the candidate). No body, or {}',
           params: invitationActionParams,
-          body: snoozeBody.nullish(),
+          body: emptyBody.optional(),
           response: { 200: invitationSchema, ...errorResponses },
         },
       },
-      async (request) => {
-        const { id, action } = request.params;
-        if (action === 'snooze') {
-          const parsed = snoozeBody.safeParse(request.body);
-          if (!parsed.success) {
-            throw new InvalidInputError('snooze needs { until } in the future', {
-              issues: parsed.error.issues,
-            });
-          }
-          return invitations.act(id, action, Date.parse(parsed.data.until));
-        }
-        return invitations.act(id, action);
+      async (request) => invitations.act(request.params.id, request.params.action),
+    );
+
+    app.post(
+      '/v1/invitations/:id/snooze',
+      {
+        schema: {
+          tags: ['invitations'],
+          summary: 'Snooze a suggestion until a time in the future: { until }',
+          params: invitationParams,
+          body: snoozeBody,
+          response: { 200: invitationSchema, ...errorResponses },
+        },
       },
+      async (request) => invitations.act(request.params.id, 'snooze', Date.parse(request.body.until)),
     );
 
     app.post(

@@ -66,7 +66,12 @@ export const suggestionSchema = z.object({
     claimed: true,
     openToCollaborate: true,
   }),
-  score: z.number(),
+  /**
+   * In [0, 1], higher is a stronger match: with a learned model and novelty 0, the model's probability
+   * that the pair collaborates; without one, the rank in the classic order; with novelty, their blend.
+   */
+  score: z.number().min(0).max(1),
+  /** Each feature's share of the learned log-odds (or the classic order's signals). */
   scoreParts: z.record(z.string(), z.number()),
   features: z.record(z.string(), z.number()),
   evidence: z.object({

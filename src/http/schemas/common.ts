@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idSchema } from '../../domain/paper.ts';
 
 export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
 });
 
 /** Error responses every route may give. */
@@ -48,16 +48,17 @@ export const rankedPageQuery = z.object({
   offset: queryNumber(z.number().int().min(0).max(MAX_RESULT_DEPTH)).default(0),
 });
 
+/** Every list's page: `total` is null for ranked lists, whose length is not counted. */
 export const pageSchema = z.object({
   limit: z.number(),
   offset: z.number(),
-  total: z.number().optional(),
+  total: z.number().nullable(),
   nextOffset: z.number().nullable(),
 });
 
 export function page(limit: number, offset: number, returned: number, total?: number) {
   const more = total === undefined ? returned === limit : offset + returned < total;
-  return { limit, offset, total, nextOffset: more ? offset + returned : null };
+  return { limit, offset, total: total ?? null, nextOffset: more ? offset + returned : null };
 }
 
 export const booleanQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

@@ -20,10 +20,12 @@ export const invitationSchema = z.object({
   status: invitationStatus,
   score: z.number(),
   evidence: z.unknown(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  snoozedUntil: z.number().nullable(),
-  sentAt: z.number().nullable(),
+  /** The candidate's name as it appears on their papers (null if the record is gone). */
+  candidateName: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  snoozedUntil: z.iso.datetime().nullable(),
+  sentAt: z.iso.datetime().nullable(),
 });
 
 export const invitationsQuery = z
@@ -39,8 +41,10 @@ export const invitationsResponse = z.object({ items: z.array(invitationSchema), 
 
 export const invitationParams = z.object({ id: z.string().regex(/^inv_[0-9a-f]{20}$/, 'an invitation id') });
 export const invitationActionParams = invitationParams.extend({
-  action: z.enum(['send', 'accept', 'decline', 'dismiss', 'snooze']),
+  action: z.enum(['send', 'accept', 'decline', 'dismiss']),
 });
+/** Actions other than snooze take no body; an empty object is accepted too. */
+export const emptyBody = z.object({}).strict().nullable();
 export const snoozeBody = z
   .object({ until: z.iso.datetime({ offset: true }) })
   .strict()
