@@ -42,6 +42,8 @@ const envSchema = z.object({
   INVITATION_CRON: z.string().min(9).default('0 6 * * 1'),
   INVITATIONS_PER_DIGEST: z.coerce.number().int().min(1).max(50).default(5),
   INVITATION_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  RANKER_RETRAIN_GROWTH: z.coerce.number().min(0).max(100).default(0.2),
+  RANKER_RETRAIN_CRON: z.string().min(9).default('17 * * * *'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
@@ -68,6 +70,7 @@ export type Config = {
   indexSaveIntervalMs: number;
   seedOnStart: boolean;
   invitations: { cron: string; perDigest: number; cooldownDays: number };
+  ranker: { retrainGrowth: number; retrainCron: string };
   worker: {
     concurrency: number;
     lockDurationMs: number;
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perDigest: e.INVITATIONS_PER_DIGEST,
       cooldownDays: e.INVITATION_COOLDOWN_DAYS,
     },
+    ranker: { retrainGrowth: e.RANKER_RETRAIN_GROWTH, retrainCron: e.RANKER_RETRAIN_CRON },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,

@@ -6,10 +6,13 @@ import { PooledEmbedder } from './embedding/pooled-embedder.ts';
 import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
-import { type CachedSuggestions, CollaboratorsService } from './services/collaborators-service.ts';
+import type { CachedSuggestions } from './services/cached-suggestions.ts';
+import { CollaboratorsService } from './services/collaborators-service.ts';
 import { InsightsService } from './services/insights-service.ts';
+import { InvitationFeedback } from './services/invitation-feedback.ts';
 import { InvitationsService } from './services/invitations-service.ts';
 import { PapersService } from './services/papers-service.ts';
+import { RankingModelService } from './services/ranking-model-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
 import { SuggestionRefresh } from './services/suggestion-refresh.ts';
 import { WebhooksService } from './services/webhooks-service.ts';
@@ -43,7 +46,7 @@ function createStorage(config: Config, logger: Logger) {
     papers: new PaperRepository(redis, keys, config.changeStreamMaxLen),
     researchers: new ResearcherRepository(redis, keys),
     rankers: new RankerRepository(redis, keys),
-    invitations: new InvitationRepository(redis, keys),
+    invitations: new InvitationRepository(redis, keys, config.changeStreamMaxLen),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);
   return { redis, keys, repositories, queues };
@@ -147,9 +150,18 @@ export function createContainer(config: Config, logger: Logger) {
     config.hnsw,
     embedder.dimension,
     path.join(indexDir, 'researchers'),
+    () => repositories.invitations.collaborationEdges(),
   );
   paperIndex.attach(researcherIndex);
   const paperSearch = localPaperSearch(paperIndex);
+  const rankingModel = new RankingModelService({
+    rankers: repositories.rankers,
+    researchers: repositories.researchers,
+    paperIndex,
+    researcherIndex,
+    retrainGrowth: config.ranker.retrainGrowth,
+    logger,
+  });
   const suggestionCache = new SuggestionCache<CachedSuggestions>(
     redis,
     keys,
@@ -164,8 +176,9 @@ export function createContainer(config: Config, logger: Logger) {
       researcherIndex,
       paperIndex,
       embedder,
-      logger,
       cache: suggestionCache,
+      models: rankingModel,
+      feedback: new InvitationFeedback(repositories.invitations),
       ...repositories,
     }),
   });
@@ -182,7 +195,7 @@ export function createContainer(config: Config, logger: Logger) {
     researcherIndex,
     paperSearch,
     queues: storage.queues,
-    services,
+    services: { ...services, rankingModel },
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
@@ -262,7 +275,6 @@ export function createApiContainer(config: Config, logger: Logger) {
 }
 
 /** What the HTTP app needs, in either layout. */
-export type AppContainer = Pick<
-  Container,
-  'config' | 'logger' | 'queues' | 'services' | 'readiness' | 'repositories'
->;
+export type AppContainer = Pick<Container, 'config' | 'logger' | 'queues' | 'readiness' | 'repositories'> & {
+  services: Omit<Container['services'], 'rankingModel'>;
+};

@@ -13,15 +13,6 @@ await container.start();
 const app = await buildApp(container);
 await app.listen({ host: config.host, port: config.port });
 
-// A store without a learned ranking model gets one from the worker; until then the classic order serves.
-if (!(await container.repositories.rankers.get())) {
-  await container.queues.add(
-    'train-ranking-model',
-    { reason: 'no model in the store' },
-    { jobId: 'train-ranking-model' },
-  );
-}
-
 closeOnSignals(logger, 'no new requests, finishing in-flight ones', async () => {
   await app.close();
   await container.close();

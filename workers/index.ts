@@ -11,6 +11,7 @@ import {
 } from '../src/jobs/definitions.ts';
 import { queuePrefix } from '../src/jobs/queues.ts';
 import { createLogger } from '../src/logger.ts';
+import { requestTraining } from '../src/services/training-requests.ts';
 import { closeOnSignals } from '../src/shutdown.ts';
 import { createRedis } from '../src/storage/redis.ts';
 import { deliverWebhook } from './handlers/deliver-webhook.ts';
@@ -29,7 +30,7 @@ await container.start();
 type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>, job: Job) => Promise<unknown> };
 const handlers: Handlers = {
   'refresh-suggestions': (payload) => refreshSuggestions(container, payload),
-  'train-ranking-model': () => trainRankingModel(container),
+  'train-ranking-model': (payload) => trainRankingModel(container, payload),
   'invitation-digest-fanout': (payload, job) => invitationDigestFanout(container, payload, job.id!),
   'invitation-digest': (payload) => invitationDigest(container, payload),
   'deliver-webhook': (payload) => deliverWebhook(container, payload),
@@ -73,6 +74,15 @@ await container.queues
     { pattern: config.invitations.cron },
     { name: 'invitation-digest-fanout', data: { cursor: '0' } },
   );
+// The models are learned when missing, and again whenever the store has outgrown them.
+await container.queues
+  .queue('suggestions')
+  .upsertJobScheduler(
+    'train-ranking-model',
+    { pattern: config.ranker.retrainCron },
+    { name: 'train-ranking-model', data: { reason: 'scheduled' } },
+  );
+await requestTraining(container.queues, 'start');
 logger.info(
   { queues: QUEUE_NAMES, concurrency: config.worker.concurrency, cron: config.invitations.cron },
   'workers started',

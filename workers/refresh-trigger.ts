@@ -1,5 +1,9 @@
 import type { Container } from '../src/container.ts';
+import type { PaperMeta } from '../src/domain/paper-filters.ts';
+import { needsTraining } from '../src/services/ranking-model-service.ts';
+import { requestTraining } from '../src/services/training-requests.ts';
 import type { DerivedPaperIndex, PaperChange } from '../src/vector/paper-index.ts';
+import type { VectorIndex } from '../src/vector/vector-index.ts';
 
 /**
  * Follows paper changes (after the researcher index has applied them) and queues a refresh of the
@@ -17,9 +21,14 @@ export class RefreshTrigger implements DerivedPaperIndex {
 
   async save(): Promise<void> {}
 
-  async apply(changes: PaperChange[]): Promise<void> {
+  async apply(
+    changes: PaperChange[],
+    papers: VectorIndex<PaperMeta>,
+    collaborations: [string, string][],
+  ): Promise<void> {
+    await this.retrainWhenOutgrown(papers.size);
     const graph = this.container.researcherIndex.graph;
-    const touched = new Set<string>();
+    const touched = new Set<string>(collaborations.flat());
     for (const change of changes) {
       for (const author of [...(change.before?.authorIds ?? []), ...(change.after?.authorIds ?? [])]) {
         touched.add(author);
@@ -27,5 +36,13 @@ export class RefreshTrigger implements DerivedPaperIndex {
       }
     }
     await this.container.services.refresh.request([...touched], 'papers');
+  }
+
+  /** A store that grew past its models' threshold gets them learned again (by a job, not here). */
+  private async retrainWhenOutgrown(storedPapers: number): Promise<void> {
+    const { config, queues, services } = this.container;
+    if (needsTraining(await services.rankingModel.current(), storedPapers, config.ranker.retrainGrowth)) {
+      await requestTraining(queues, 'store-grew');
+    }
   }
 }

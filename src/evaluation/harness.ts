@@ -130,7 +130,7 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
     clock('indexes', started);
 
     started = Date.now();
-    const models = await container.services.collaborators.train(options.seed);
+    const models = await container.services.rankingModel.train(options.seed);
     clock('trainRanker', started);
 
     const eligible = collaborationQueries(train, test);

@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContainer } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
+import { requestTraining } from '../services/training-requests.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
@@ -98,6 +99,10 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   );
   await app.register(invitationsRoutes(container.services.invitations, container.queues));
   await app.register(adminRoutes(container.queues));
-  await app.register(collaboratorsRoutes(container.services.collaborators, container.services.insights));
+  await app.register(
+    collaboratorsRoutes(container.services.collaborators, container.services.insights, () =>
+      requestTraining(container.queues, 'on-demand'),
+    ),
+  );
   return app;
 }

@@ -29,7 +29,8 @@ export const jobs = {
   },
   'train-ranking-model': {
     queue: 'suggestions',
-    payload: z.object({ reason: z.string().max(200) }).strict(),
+    /** on-demand trains; the others train only when the models are missing or the store outgrew them. */
+    payload: z.object({ reason: z.enum(['on-demand', 'scheduled', 'start', 'store-grew']) }).strict(),
   },
   'invitation-digest-fanout': {
     queue: 'invitations',

@@ -1,53 +1,34 @@
 import type { Paper } from '../domain/paper.ts';
-import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
 import type { RankingQuery } from '../recommend/candidates.ts';
 import {
   type CandidateProfile,
   type CollaboratorOptions,
-  collaboratorOptions,
   collectCandidates,
   type RankedCollaborator,
   rankCandidates,
 } from '../recommend/collaborators.ts';
-import { researcherInterests } from '../recommend/interests.ts';
+import {
+  type CandidateRecord,
+  type CollaboratorSuggestion,
+  explainSuggestions,
+  planExplanations,
+  sharedTerms,
+} from '../recommend/explanations.ts';
+import { type Interests, researcherInterests } from '../recommend/interests.ts';
 import type { RankerModel } from '../recommend/ranker.ts';
 import { LiveRankingData } from '../recommend/ranking-data.ts';
-import { sharedTopicPhrases, termCounts } from '../recommend/terms.ts';
-import { trainRankers } from '../recommend/training.ts';
-import type { InvitationRepository } from '../storage/invitation-repository.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
-import type { RankerModels, RankerRepository } from '../storage/ranker-repository.ts';
-import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { SuggestionCache } from '../storage/suggestion-cache.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
+import { CACHED_OPTIONS, type CachedSuggestions, cacheCanAnswer } from './cached-suggestions.ts';
+import type { InvitationFeedback } from './invitation-feedback.ts';
+import type { RankingModelService } from './ranking-model-service.ts';
 
-const TOPIC_PHRASES = 5;
-const MUTUAL_COAUTHORS_SHOWN = 3;
-const PAPERS_FOR_PHRASES = 15;
-const TRAINING_QUERIES = 400;
-const MODELS_CACHE_MS = 60_000;
-
-export type PaperRef = { id: string; title: string; year: number };
-
-export type CollaboratorSuggestion = {
-  researcher: Pick<ResearcherRecord, 'id' | 'name' | 'affiliations' | 'claimed' | 'openToCollaborate'>;
-  score: number;
-  scoreParts: Record<string, number>;
-  features: Record<string, number>;
-  evidence: {
-    sharedTopics: string[];
-    mutualCoauthors: { id: string; name: string }[];
-    closestPapers: { mine: PaperRef | null; theirs: PaperRef; similarity: number } | null;
-    graphDistance: number | null;
-    sources: string[];
-  };
-  canInvite: boolean;
-  inviteHint: string | null;
-};
+export type { CollaboratorSuggestion } from '../recommend/explanations.ts';
 
 export type RankingMethod =
   | {
@@ -65,90 +46,26 @@ export type SuggestionResult = {
   computedAt?: string;
 };
 
-export type CachedSuggestions = SuggestionResult & { computedAt: string; changeId: string };
-
 type Deps = {
   researcherIndex: ResearcherIndex;
   paperIndex: PaperIndex;
   researchers: ResearcherRepository;
   papers: PaperRepository;
-  rankers: RankerRepository;
-  invitations: InvitationRepository;
+  feedback: InvitationFeedback;
+  models: RankingModelService;
   cache: SuggestionCache<CachedSuggestions>;
   embedder: Embedder;
-  logger: Logger;
 };
 
-/** The options the refresh job precomputes; requests within them are served from the cache. */
-export const CACHED_OPTIONS = collaboratorOptions({ limit: 20, diversity: 0.3 });
-
-function servedByCache(o: CollaboratorOptions): boolean {
-  const c = CACHED_OPTIONS;
-  return (
-    o.limit <= c.limit &&
-    o.activeSince === undefined &&
-    o.excludeCoauthors === c.excludeCoauthors &&
-    o.novelty === c.novelty &&
-    o.diversity === c.diversity &&
-    o.openToCollaborateOnly === c.openToCollaborateOnly &&
-    o.excludeIds.length === 0 &&
-    o.excludeInstitutions.length === 0
-  );
-}
-
+/** Suggested collaborators: load the researcher, leave out who they said no to, rank, explain, cache. */
 export class CollaboratorsService {
-  private models: { value: RankerModels | null; loadedAt: number } | null = null;
-  private training: Promise<RankerModels | null> | null = null;
-
   constructor(private readonly deps: Deps) {}
 
-  private data(): LiveRankingData {
-    return new LiveRankingData(this.deps.researcherIndex, this.deps.paperIndex.index);
-  }
-
-  private async currentModels(): Promise<RankerModels | null> {
-    if (!this.models || Date.now() - this.models.loadedAt > MODELS_CACHE_MS) {
-      this.models = { value: await this.deps.rankers.get(), loadedAt: Date.now() };
-    }
-    return this.models.value;
-  }
-
-  /** Learns the ranking models from the stored data and saves them; concurrent calls share one run. */
-  train(seed = 'peerscout'): Promise<RankerModels | null> {
-    if (!this.training) {
-      this.training = (async () => {
-        await this.deps.paperIndex.catchUp();
-        const started = Date.now();
-        const models = await trainRankers(this.deps.paperIndex.index, this.deps.researcherIndex.graph, {
-          maxQueries: TRAINING_QUERIES,
-          seed,
-          affiliationsAsOf: (ids, year) => this.deps.researchers.affiliationsAsOf(ids, year),
-        });
-        if (models) {
-          await this.deps.rankers.save(models);
-          this.models = { value: models, loadedAt: Date.now() };
-        }
-        this.deps.logger.info(
-          { ms: Date.now() - started, trained: models !== null, training: models?.graph.training },
-          'collaborator ranking models trained',
-        );
-        return models;
-      })().finally(() => {
-        this.training = null;
-      });
-    }
-    return this.training;
-  }
-
-  /**
-   * Suggestions for a stored researcher: from the precomputed cache when the options are the cached
-   * ones and it is fresh, computed now otherwise. People the researcher dismissed (within the
-   * cooldown), declined or blocked drop out; accepted collaborations count as graph edges.
-   */
+  /** Suggestions for a stored researcher: from the precomputed cache when it may answer, else computed now. */
   async suggestForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
-    if (servedByCache(options)) {
-      const cached = await this.deps.cache.get(id);
-      if (cached) return { ...cached, items: cached.items.slice(0, options.limit) };
+    const [cached, modelVersion] = await Promise.all([this.deps.cache.get(id), this.deps.models.version()]);
+    if (cacheCanAnswer(options, cached, modelVersion)) {
+      return { ...cached, items: cached.items.slice(0, options.limit) };
     }
     return this.computeForResearcher(id, options);
   }
@@ -156,11 +73,13 @@ export class CollaboratorsService {
   /** Recomputes and caches the suggestions of the cached options (the refresh-suggestions job). */
   async refreshCached(id: string): Promise<CachedSuggestions | null> {
     try {
+      const modelVersion = await this.deps.models.version();
       const result = await this.computeForResearcher(id, CACHED_OPTIONS);
       const cached: CachedSuggestions = {
         ...result,
         computedAt: new Date().toISOString(),
         changeId: this.deps.paperIndex.lastAppliedChange,
+        modelVersion,
       };
       await this.deps.cache.set(id, cached);
       return cached;
@@ -173,42 +92,33 @@ export class CollaboratorsService {
   private async computeForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
     const record = await this.deps.researchers.get(id);
     if (!record) throw new NotFoundError('researcher', id);
-    await this.deps.paperIndex.catchUp();
-    this.deps.researcherIndex.addAcceptedEdges(await this.deps.invitations.collaborationEdges());
-    const data = this.data();
-    const paperIds = data.graph.papersNewestFirst(id);
-    let interests = data.interestsOf(id);
-    if (!interests && record.interests) {
-      // A claimed profile without papers: their own words stand in for papers.
-      const [vector] = await this.deps.embedder.embed([record.interests]);
-      interests = researcherInterests(
-        [{ id: 'interests', vector: vector!, year: new Date().getUTCFullYear() }],
-        0,
-      );
-    }
+    const data = await this.rankingData();
+    const interests = data.interestsOf(id) ?? (await this.interestsFromWords(record.interests));
     if (!interests) {
       throw new UnprocessableError(
         'this researcher has no papers or interests yet: use POST /v1/collaborators/suggest',
-        {
-          researcherId: id,
-        },
+        { researcherId: id },
       );
     }
-    const now = Date.now();
-    const feedback = await this.deps.invitations.feedback(id);
-    const saidNo = [...feedback]
-      .filter(([, f]) => f.kind !== 'dismissed' || f.until > now)
-      .map(([candidate]) => candidate);
+    const saidNo = await this.deps.feedback.peopleToLeaveOut(id);
     return this.suggest(
-      { researcher: id, interests, paperIds },
+      data,
+      { researcher: id, interests, paperIds: data.graph.papersNewestFirst(id) },
       { ...options, excludeIds: [...options.excludeIds, ...saidNo] },
       record.affiliations,
     );
   }
 
+  /** A claimed profile without papers: their own words stand in for papers. */
+  private async interestsFromWords(words: string | null): Promise<Interests | null> {
+    if (!words) return null;
+    const [vector] = await this.deps.embedder.embed([words]);
+    return researcherInterests([{ id: 'interests', vector: vector!, year: new Date().getUTCFullYear() }], 0);
+  }
+
   /** Cold start: suggestions for free text or for a few stored papers, by topic alone. */
   async suggestForText(input: { text?: string; paperIds?: string[] }, options: CollaboratorOptions) {
-    await this.deps.paperIndex.catchUp();
+    const data = await this.rankingData();
     const index = this.deps.paperIndex.index;
     const dated = [];
     for (const id of input.paperIds ?? []) {
@@ -225,31 +135,36 @@ export class CollaboratorsService {
     const interests = researcherInterests(dated, new Date().getUTCFullYear())!;
     const excludeAuthors = new Set((input.paperIds ?? []).flatMap((id) => index.metaOf(id)?.authorIds ?? []));
     return this.suggest(
-      { interests, paperIds: this.deps.researcherIndex.graph.newestFirst(input.paperIds ?? []) },
-      {
-        ...options,
-        excludeIds: [...options.excludeIds, ...excludeAuthors],
-      },
+      data,
+      { interests, paperIds: data.graph.newestFirst(input.paperIds ?? []) },
+      { ...options, excludeIds: [...options.excludeIds, ...excludeAuthors] },
     );
   }
 
   /** The ranking of suggest() without the evidence: what the evaluation harness measures. */
   async rankResearcher(id: string, options: CollaboratorOptions): Promise<RankedCollaborator[]> {
-    const data = this.data();
+    const data = await this.rankingData();
     const interests = data.interestsOf(id);
     if (!interests) return [];
     const query = { researcher: id, interests, paperIds: data.graph.papersNewestFirst(id) };
     const affiliations = await this.deps.researchers.affiliationsAsOf([id]);
-    return (await this.rank(query, options, affiliations.get(id) ?? [])).ranked;
+    return (await this.rank(data, query, options, affiliations.get(id) ?? [])).ranked;
+  }
+
+  /** The live indexes as ranking data, once per request, after applying every change written so far. */
+  private async rankingData(): Promise<LiveRankingData> {
+    await this.deps.paperIndex.catchUp();
+    return new LiveRankingData(this.deps.researcherIndex, this.deps.paperIndex.index);
   }
 
   private async suggest(
+    data: LiveRankingData,
     query: RankingQuery,
     options: CollaboratorOptions,
     queryAffiliations: string[] = [],
   ): Promise<SuggestionResult> {
-    const { ranked, profiles, model } = await this.rank(query, options, queryAffiliations);
-    const items = await this.explain(query, ranked, profiles);
+    const { ranked, records, model } = await this.rank(data, query, options, queryAffiliations);
+    const items = await this.explain(data, query, ranked, records);
     const method: RankingMethod = model
       ? {
           kind: 'learned',
@@ -266,17 +181,26 @@ export class CollaboratorsService {
     return { items, method };
   }
 
-  private async rank(query: RankingQuery, options: CollaboratorOptions, queryAffiliations: string[]) {
-    const data = this.data();
+  private async rank(
+    data: LiveRankingData,
+    query: RankingQuery,
+    options: CollaboratorOptions,
+    queryAffiliations: string[],
+  ) {
     const candidates = collectCandidates(query, data, options);
     const ids = [...candidates.keys()];
-    const records = await this.deps.researchers.getMany(ids);
-    const affiliations = await this.deps.researchers.affiliationsAsOf(ids);
-    const profiles = new Map<string, CandidateProfile & { record: ResearcherRecord }>();
-    records.forEach((record, i) => {
-      if (record) profiles.set(ids[i]!, { ...record, affiliations: affiliations.get(ids[i]!) ?? [], record });
+    const [stored, affiliations, models] = await Promise.all([
+      this.deps.researchers.getMany(ids),
+      this.deps.researchers.affiliationsAsOf(ids),
+      this.deps.models.current(),
+    ]);
+    const profiles = new Map<string, CandidateProfile>();
+    const records = new Map<string, CandidateRecord>();
+    stored.forEach((record, i) => {
+      if (!record) return;
+      profiles.set(ids[i]!, { ...record, affiliations: affiliations.get(ids[i]!) ?? [] });
+      records.set(ids[i]!, record);
     });
-    const models = await this.currentModels();
     const inGraph = query.researcher !== undefined && data.graph.hasResearcher(query.researcher);
     const model = models ? (inGraph ? models.graph : models.topic) : null;
     const ranked = rankCandidates(
@@ -292,105 +216,38 @@ export class CollaboratorsService {
       options,
       model,
     );
-    return { ranked, profiles, model };
+    return { ranked, records, model };
   }
 
+  /** Fetches what the evidence needs (papers, names, term frequencies), then explains each suggestion. */
   private async explain(
+    data: LiveRankingData,
     query: RankingQuery,
     ranked: RankedCollaborator[],
-    profiles: Map<string, { record: ResearcherRecord }>,
+    records: Map<string, CandidateRecord>,
   ): Promise<CollaboratorSuggestion[]> {
-    const { graph } = this.data();
-    const theirPaperIds = ranked.map((r) => graph.papersNewestFirst(r.id).slice(0, PAPERS_FOR_PHRASES));
-    const paperIdsNeeded = new Set<string>([
-      ...query.paperIds.slice(0, PAPERS_FOR_PHRASES),
-      ...theirPaperIds.flat(),
+    const plan = planExplanations(query, ranked, data.graph);
+    const [stored, mutualRecords] = await Promise.all([
+      this.deps.papers.getMany(plan.paperIds),
+      this.deps.researchers.getMany(plan.mutualIds),
     ]);
-    for (const r of ranked) if (r.closestPair) paperIdsNeeded.add(r.closestPair.mine);
-    const paperList = [...paperIdsNeeded];
-    const stored = await this.deps.papers.getMany(paperList);
     const papers = new Map<string, Paper>();
-    stored.forEach((p, i) => {
-      if (p) papers.set(paperList[i]!, p);
+    stored.forEach((paper, i) => {
+      if (paper) papers.set(plan.paperIds[i]!, paper);
     });
-    const textsOf = (ids: string[]) =>
-      ids.slice(0, PAPERS_FOR_PHRASES).flatMap((id) => (papers.has(id) ? [papers.get(id)!] : []));
-    const queryTexts = textsOf(query.paperIds);
-    const queryCounts = termCounts(queryTexts);
-    const queryKeywords = new Set(queryTexts.flatMap((p) => p.keywords ?? []).map((k) => k.toLowerCase()));
-    const theirTexts = theirPaperIds.map(textsOf);
-    const candidateCounts = theirTexts.map(termCounts);
-    const allTerms = new Set<string>();
-    for (const counts of candidateCounts)
-      for (const term of counts.keys()) if (queryCounts.has(term)) allTerms.add(term);
     const [df, totalPapers] = await Promise.all([
-      this.deps.papers.documentFrequencies([...allTerms]),
+      this.deps.papers.documentFrequencies(sharedTerms(query, plan, papers)),
       this.deps.papers.count(),
     ]);
-    const mutualIds = new Set<string>();
-    const mutualByCandidate = ranked.map((r) => {
-      if (!query.researcher) return [];
-      const mine = graph.neighbours(query.researcher);
-      const shared = [...graph.neighbours(r.id).keys()]
-        .filter((z) => mine.has(z))
-        .sort((a, b) => graph.degree(a) - graph.degree(b))
-        .slice(0, MUTUAL_COAUTHORS_SHOWN);
-      for (const z of shared) mutualIds.add(z);
-      return shared;
-    });
-    const mutualRecords = await this.deps.researchers.getMany([...mutualIds]);
-    const names = new Map([...mutualIds].map((id, i) => [id, mutualRecords[i]?.name ?? id]));
-    const ref = (id: string): PaperRef | null => {
-      const p = papers.get(id);
-      return p ? { id: p.id, title: p.title, year: p.year } : null;
-    };
-
-    return ranked.map((r, i) => {
-      const record = profiles.get(r.id)!.record;
-      const sharedKeywords = [
-        ...new Set(
-          theirTexts[i]!.flatMap((p) => p.keywords ?? []).filter((k) => queryKeywords.has(k.toLowerCase())),
-        ),
-      ];
-      const phrases = sharedTopicPhrases(
-        queryCounts,
-        Math.max(1, queryTexts.length),
-        candidateCounts[i]!,
-        Math.max(1, theirTexts[i]!.length),
-        (term) => df.get(term) ?? 1,
-        Math.max(1, totalPapers),
-        TOPIC_PHRASES,
-      );
-      const theirs = r.closestPair ? ref(r.closestPair.theirs) : null;
-      const canInvite = record.claimed && record.openToCollaborate;
-      return {
-        researcher: {
-          id: record.id,
-          name: record.name,
-          affiliations: record.affiliations,
-          claimed: record.claimed,
-          openToCollaborate: record.openToCollaborate,
-        },
-        score: roundScore(r.score),
-        scoreParts: Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, roundScore(v ?? 0)])),
-        features: Object.fromEntries(Object.entries(r.features).map(([k, v]) => [k, roundScore(v)])),
-        evidence: {
-          sharedTopics: [...sharedKeywords, ...phrases].slice(0, TOPIC_PHRASES),
-          mutualCoauthors: mutualByCandidate[i]!.map((id) => ({ id, name: names.get(id)! })),
-          closestPapers:
-            r.closestPair && theirs
-              ? { mine: ref(r.closestPair.mine), theirs, similarity: roundScore(r.closestPair.similarity) }
-              : null,
-          graphDistance: r.features.inverseHops > 0 ? Math.round(1 / r.features.inverseHops) : null,
-          sources: r.sources,
-        },
-        canInvite,
-        inviteHint: canInvite
-          ? null
-          : !record.claimed
-            ? 'claim this author to unlock invitations'
-            : 'this researcher is not open to collaboration invitations',
-      };
+    return explainSuggestions({
+      query,
+      ranked,
+      plan,
+      records,
+      papers,
+      names: new Map(plan.mutualIds.map((id, i) => [id, mutualRecords[i]?.name ?? id])),
+      documentFrequency: (term) => df.get(term) ?? 1,
+      totalPapers,
     });
   }
 }

@@ -54,11 +54,12 @@ export class InvitationRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    private readonly streamMaxLen: number,
   ) {
     this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
     redis.defineCommand('peerscoutCreateInvitations', { numberOfKeys: 4, lua: createInvitationsScript });
     redis.defineCommand('peerscoutTransitionInvitation', {
-      numberOfKeys: 1,
+      numberOfKeys: 2,
       lua: transitionInvitationScript,
     });
     this.scripts = redis as unknown as ScriptCommands;
@@ -101,10 +102,12 @@ export class InvitationRepository {
   ): Promise<InvitationStatus | { illegal: string } | null> {
     const result = await this.scripts.peerscoutTransitionInvitation(
       this.keys.invitation(id),
+      this.keys.paperChanges(),
       this.prefixes,
       action,
       Date.now(),
       until,
+      this.streamMaxLen,
     );
     if (result === 'missing') return null;
     if (result.startsWith('illegal:')) return { illegal: result.slice('illegal:'.length) };

@@ -64,7 +64,9 @@ return created
 `;
 
 /**
- * KEYS: invitation. ARGV: prefixes JSON, action, now (ms), until (ms, for snooze and dismiss cooldown).
+ * KEYS: invitation, paper change stream. ARGV: prefixes JSON, action, now (ms), until (ms, for snooze
+ * and dismiss cooldown), stream max length. An accepted invitation becomes a collaboration edge and a
+ * 'collaborate' entry on the change stream, through which every index learns of it.
  * Moves the invitation through pending → sent → accepted | declined, or pending → dismissed | snoozed
  * (snoozed → pending when it is due). Returns the new status, or 'illegal:<status>' / 'missing'.
  */
@@ -104,7 +106,9 @@ end
 if action == 'accept' then
   redis.call('HSET', key, 'respondedAt', now)
   local pair = recipient < candidate and (recipient .. '|' .. candidate) or (candidate .. '|' .. recipient)
-  redis.call('SADD', P.collaborationEdges, pair)
+  if redis.call('SADD', P.collaborationEdges, pair) == 1 then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'op', 'collaborate', 'id', pair)
+  end
 end
 return next
 `;

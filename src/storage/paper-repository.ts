@@ -21,7 +21,8 @@ export type PaperIndexEntry = {
   authorIds: string[];
 };
 
-export type PaperChange = { streamId: string; op: 'upsert' | 'delete'; id: string };
+/** A paper written or deleted, or a collaboration accepted (id "a|b"): what the indexes apply in order. */
+export type PaperChange = { streamId: string; op: 'upsert' | 'delete' | 'collaborate'; id: string };
 
 function vectorFromBuffer(buffer: Buffer): Float32Array {
   const copy = new Uint8Array(buffer.byteLength);
@@ -184,7 +185,8 @@ export class PaperRepository {
     return entries.map(([entryId, fields]) => {
       const record: Record<string, string> = {};
       for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
-      return { streamId: entryId, op: record.op === 'delete' ? 'delete' : 'upsert', id: record.id ?? '' };
+      const op = record.op === 'delete' || record.op === 'collaborate' ? record.op : 'upsert';
+      return { streamId: entryId, op, id: record.id ?? '' };
     });
   }
 

@@ -3,7 +3,12 @@ import { RANKER_VERSION } from '../recommend/training.ts';
 import type { Keys } from './keys.ts';
 import type { Redis } from './redis.ts';
 
-export type RankerModels = { graph: RankerModel; topic: RankerModel };
+export type RankerModels = {
+  graph: RankerModel;
+  topic: RankerModel;
+  /** How many papers the store held when they were trained (absent in models saved before it was kept). */
+  storedPapers?: number;
+};
 
 /** The learned ranking models, kept in Redis so every process ranks with the same weights. */
 export class RankerRepository {

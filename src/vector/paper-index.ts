@@ -11,8 +11,12 @@ export type PaperChange = { id: string; before?: PaperMeta; after?: PaperMeta };
 export interface DerivedPaperIndex {
   /** Recomputes everything from the paper index. */
   reset(papers: VectorIndex<PaperMeta>): Promise<void>;
-  /** Applies changes that the paper index has just applied. */
-  apply(changes: PaperChange[], papers: VectorIndex<PaperMeta>): Promise<void>;
+  /** Applies changes that the paper index has just applied, and newly accepted collaborations. */
+  apply(
+    changes: PaperChange[],
+    papers: VectorIndex<PaperMeta>,
+    collaborations: [string, string][],
+  ): Promise<void>;
   /** Loads a snapshot made at `changeId`; false when there is none for exactly that change. */
   load(changeId: string, papers: VectorIndex<PaperMeta>): Promise<boolean>;
   save(changeId: string): Promise<void>;
@@ -153,11 +157,16 @@ export class PaperIndex {
   }
 
   private async applyInMemory(
-    changes: { op: 'upsert' | 'delete'; id: string }[],
+    changes: { op: 'upsert' | 'delete' | 'collaborate'; id: string }[],
     entries: Map<string, PaperIndexEntry>,
   ): Promise<void> {
     const paperChanges: PaperChange[] = [];
+    const collaborations: [string, string][] = [];
     for (const change of changes) {
+      if (change.op === 'collaborate') {
+        collaborations.push(change.id.split('|') as [string, string]);
+        continue;
+      }
       // The entry read now is the paper's current state; a later delete in this page wins below.
       const entry = entries.get(change.id);
       const before = this.index.metaOf(change.id);
@@ -169,7 +178,7 @@ export class PaperIndex {
         paperChanges.push({ id: change.id, before });
       }
     }
-    for (const derived of this.derived) await derived.apply(paperChanges, this.index);
+    for (const derived of this.derived) await derived.apply(paperChanges, this.index, collaborations);
   }
 
   /** The id of the last change applied here: the version of the data this index shows. */

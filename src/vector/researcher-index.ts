@@ -24,43 +24,40 @@ export class ResearcherIndex implements DerivedPaperIndex {
   readonly centroids: VectorIndex<CentroidMeta>;
   private papers: VectorIndex<PaperMeta> | null = null;
   private readonly interestsCache = new Map<string, Interests | null>();
-  private readonly acceptedEdges = new Set<string>();
 
   constructor(
     settings: HnswSettings,
     dimension: number,
     private readonly dir: string,
+    /** Every collaboration accepted so far (read when the graph is built; later ones arrive as changes). */
+    private readonly acceptedCollaborations: () => Promise<[string, string][]>,
   ) {
     this.centroids = new VectorIndex<CentroidMeta>(dimension, settings);
   }
 
-  /** Adds accepted collaborations to the graph (kept across rebuilds). */
-  addAcceptedEdges(pairs: [string, string][]): void {
-    for (const [a, b] of pairs) {
-      this.acceptedEdges.add(`${a}|${b}`);
-      this.graph.addAcceptedEdge(a, b, this.graph.latestPaperYear);
-    }
-  }
-
-  private buildGraph(papers: VectorIndex<PaperMeta>): ResearchGraph {
+  /** The co-author graph of the papers, with accepted collaborations as edges too. */
+  private async buildGraph(papers: VectorIndex<PaperMeta>): Promise<ResearchGraph> {
     const graph = ResearchGraph.fromPapers(papers.entries());
-    for (const pair of this.acceptedEdges) {
-      const [a, b] = pair.split('|') as [string, string];
+    for (const [a, b] of await this.acceptedCollaborations())
       graph.addAcceptedEdge(a, b, graph.latestPaperYear);
-    }
     return graph;
   }
 
   async reset(papers: VectorIndex<PaperMeta>): Promise<void> {
     this.papers = papers;
-    this.graph = this.buildGraph(papers);
+    this.graph = await this.buildGraph(papers);
     this.interestsCache.clear();
     this.centroids.clear();
     for (const researcher of this.graph.researchers()) this.indexResearcher(researcher);
   }
 
-  async apply(changes: PaperChange[], papers: VectorIndex<PaperMeta>): Promise<void> {
+  async apply(
+    changes: PaperChange[],
+    papers: VectorIndex<PaperMeta>,
+    collaborations: [string, string][],
+  ): Promise<void> {
     this.papers = papers;
+    for (const [a, b] of collaborations) this.graph.addAcceptedEdge(a, b, this.graph.latestPaperYear);
     const touched = new Set<string>();
     for (const change of changes) {
       const changed = change.after
@@ -78,7 +75,7 @@ export class ResearcherIndex implements DerivedPaperIndex {
     const state = (await this.centroids.load(this.dir)) as SavedState | null;
     if (state?.changeId !== changeId) return false;
     this.papers = papers;
-    this.graph = this.buildGraph(papers);
+    this.graph = await this.buildGraph(papers);
     this.interestsCache.clear();
     return true;
   }

@@ -42,14 +42,28 @@ afterAll(() => stopTestApp(t));
 describe('collaborator suggestions on the 500-paper sample', () => {
   it('falls back to the classic order before a model is trained, then learns one from the stored data', async () => {
     expect((await suggestions(prolific, 'limit=3')).method.kind).toBe('classic-order');
-    const response = await t.app.inject({ method: 'POST', url: '/v1/ranking-model/train' });
-    expect(response.statusCode).toBe(200);
-    const { trained, models } = response.json();
-    expect(trained).toBe(true);
-    expect(models.graph.training.positives).toBeGreaterThan(20);
-    expect(models.graph.features).toContain('adamicAdar');
-    expect(models.topic.features).not.toContain('adamicAdar');
+    const models = await t.container.services.rankingModel.train();
+    expect(models!.graph.training.positives).toBeGreaterThan(20);
+    expect(models!.graph.features).toContain('adamicAdar');
+    expect(models!.topic.features).not.toContain('adamicAdar');
+    expect(models!.storedPapers).toBe(sample.length);
     expect((await suggestions(prolific, 'limit=3')).method.kind).toBe('learned');
+  });
+
+  it('when training is asked for over HTTP, then it is queued for the worker (202 with the job)', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/v1/ranking-model/train' });
+    expect(response.statusCode).toBe(202);
+    const job = await t.app.inject({ url: `/v1/jobs/${encodeURIComponent(response.json().jobId)}` });
+    expect(job.json()).toMatchObject({ name: 'train-ranking-model', data: { reason: 'on-demand' } });
+  });
+
+  it('when the ranking model changes, then suggestions cached with the old one are not served', async () => {
+    const url = `/v1/researchers/${prolific}/collaborators`;
+    const cached = await t.container.services.collaborators.refreshCached(prolific);
+    expect((await t.app.inject({ url })).json().computedAt).toBe(cached!.computedAt);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later trainedAt
+    await t.container.services.rankingModel.train('another seed');
+    expect((await t.app.inject({ url })).json().computedAt).toBeNull();
   });
 
   it('suggests new people only, each with evidence', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { CollaboratorOptions } from '../../recommend/collaborators.ts';
 import type { CollaboratorsService } from '../../services/collaborators-service.ts';
 import type { InsightsService } from '../../services/insights-service.ts';
@@ -11,7 +12,6 @@ import {
   similarResearchersResponse,
   suggestBody,
   suggestionsResponse,
-  trainingResponse,
 } from '../schemas/collaborators.ts';
 import { errorResponses, idParams, page, pageQuery } from '../schemas/common.ts';
 
@@ -42,6 +42,7 @@ function rankingOptions(o: {
 export function collaboratorsRoutes(
   collaborators: CollaboratorsService,
   insights: InsightsService,
+  requestTraining: () => Promise<string>,
 ): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -99,14 +100,12 @@ export function collaboratorsRoutes(
       {
         schema: {
           tags: ['collaborators'],
-          summary: 'Learn the collaborator ranking weights from the stored data (time split inside it)',
-          response: { 200: trainingResponse, ...errorResponses },
+          summary:
+            'Learn the collaborator ranking weights from the stored data again (a background job; the worker also retrains when the store grows)',
+          response: { 202: z.object({ jobId: z.string() }), ...errorResponses },
         },
       },
-      async () => {
-        const models = await collaborators.train();
-        return { trained: models !== null, models };
-      },
+      async (_request, reply) => reply.status(202).send({ jobId: await requestTraining() }),
     );
 
     app.get(

@@ -145,8 +145,3 @@ export const graphResponse = z.object({
     }),
   ),
 });
-
-export const trainingResponse = z.object({
-  trained: z.boolean(),
-  models: z.record(z.string(), z.unknown()).nullable(),
-});
