@@ -12,7 +12,7 @@ import { InsightsService } from './services/insights-service.ts';
 import { InvitationFeedback } from './services/invitation-feedback.ts';
 import { InvitationsService } from './services/invitations-service.ts';
 import { PapersService } from './services/papers-service.ts';
-import { RankingModelService } from './services/ranking-model-service.ts';
+import { type RankerModels, RankingModelService } from './services/ranking-model-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
 import { SuggestionRefresh } from './services/suggestion-refresh.ts';
 import { WebhooksService } from './services/webhooks-service.ts';
@@ -45,7 +45,7 @@ function createStorage(config: Config, logger: Logger) {
   const repositories = {
     papers: new PaperRepository(redis, keys, config.changeStreamMaxLen),
     researchers: new ResearcherRepository(redis, keys),
-    rankers: new RankerRepository(redis, keys),
+    rankers: new RankerRepository<RankerModels>(redis, keys),
     invitations: new InvitationRepository(redis, keys, config.changeStreamMaxLen),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);

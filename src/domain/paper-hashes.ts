@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { paperText } from '../embedding/embedder.ts';
 import type { Paper } from './paper.ts';
+import { paperText } from './paper.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 

@@ -67,3 +67,8 @@ export type IngestStatus = 'created' | 'updated' | 'unchanged';
 export function papersOverAuthorLimit(papers: Pick<Paper, 'id' | 'authors'>[], max: number): string[] {
   return papers.filter((paper) => paper.authors.length > max).map((paper) => paper.id);
 }
+
+/** The text a paper is embedded from. */
+export function paperText(title: string, abstract: string): string {
+  return `${title.trim()}. ${abstract.trim()}`;
+}

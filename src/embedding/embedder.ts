@@ -5,8 +5,3 @@ export interface Embedder {
   readonly modelVersion: string;
   embed(texts: string[]): Promise<Float32Array[]>;
 }
-
-/** The text a paper is embedded from. */
-export function paperText(title: string, abstract: string): string {
-  return `${title.trim()}. ${abstract.trim()}`;
-}

@@ -1,6 +1,6 @@
 import { hopDistances, personalizedPageRank } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
-import type { Interests } from './interests.ts';
+import type { Interests } from '../vector/interests.ts';
 
 /** What candidate generation and features read: the graph, interests and two nearest-neighbour searches. */
 export interface RankingData {

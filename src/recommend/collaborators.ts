@@ -1,6 +1,6 @@
+import { cosineOfUnitVectors } from '../vector/interests.ts';
 import { type Candidate, generateCandidates, type RankingData, type RankingQuery } from './candidates.ts';
 import { candidateFeatures, type FeatureContext, type Features, type PaperPair } from './features.ts';
-import { cosineOfUnitVectors } from './interests.ts';
 import {
   type FeatureSet,
   maximalMarginalRelevance,

@@ -3,6 +3,7 @@ import { roundScore } from '../domain/score.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { RankingQuery } from './candidates.ts';
 import type { RankedCollaborator } from './collaborators.ts';
+import type { RankerModel } from './ranker.ts';
 import { sharedTopicPhrases, termCounts } from './terms.ts';
 
 const TOPIC_PHRASES = 5;
@@ -35,6 +36,22 @@ export type CollaboratorSuggestion = {
   };
   canInvite: boolean;
   inviteHint: string | null;
+};
+
+export type RankingMethod =
+  | {
+      kind: 'learned';
+      version: string;
+      featureSet: string;
+      trainedAt: string;
+      training: RankerModel['training'];
+    }
+  | { kind: 'classic-order'; order: string; reason: string };
+
+export type SuggestionResult = {
+  items: CollaboratorSuggestion[];
+  method: RankingMethod;
+  computedAt?: string;
 };
 
 /** What the evidence needs from the store, worked out from the ranking and the graph alone. */

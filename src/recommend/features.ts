@@ -1,13 +1,13 @@
 import { venueParts } from '../domain/paper-filters.ts';
 import { adamicAdar, commonNeighbours, recentAdamicAdar, resourceAllocation } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
-import type { Candidate, RankingData, RankingQuery } from './candidates.ts';
 import {
   bestInterestMatch,
   cosineOfUnitVectors,
   type Interests,
   RECENCY_HALF_LIFE_YEARS,
-} from './interests.ts';
+} from '../vector/interests.ts';
+import type { Candidate, RankingData, RankingQuery } from './candidates.ts';
 
 /** Topic features exist for everyone, graph features only for a query researcher in the graph. */
 export const TOPIC_FEATURES = [

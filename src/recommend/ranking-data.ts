@@ -1,9 +1,9 @@
 import type { PaperMeta } from '../domain/paper-filters.ts';
 import { ResearchGraph } from '../graph/research-graph.ts';
+import { cosineOfUnitVectors, type Interests, researcherInterests } from '../vector/interests.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import type { VectorIndex } from '../vector/vector-index.ts';
 import type { RankingData } from './candidates.ts';
-import { cosineOfUnitVectors, type Interests, researcherInterests } from './interests.ts';
 
 /** Ranking data of the live store: the researcher index (graph, interests, centroid HNSW) and the paper index. */
 export class LiveRankingData implements RankingData {

@@ -1,5 +1,5 @@
 import { type CollaboratorOptions, collaboratorOptions } from '../recommend/collaborators.ts';
-import type { SuggestionResult } from './collaborators-service.ts';
+import type { SuggestionResult } from '../recommend/explanations.ts';
 
 /** A researcher's precomputed suggestions, with what they were computed from. */
 export type CachedSuggestions = SuggestionResult & {

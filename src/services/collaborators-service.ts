@@ -14,37 +14,22 @@ import {
   type CollaboratorSuggestion,
   explainSuggestions,
   planExplanations,
+  type RankingMethod,
+  type SuggestionResult,
   sharedTerms,
 } from '../recommend/explanations.ts';
-import { type Interests, researcherInterests } from '../recommend/interests.ts';
-import type { RankerModel } from '../recommend/ranker.ts';
 import { LiveRankingData } from '../recommend/ranking-data.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { SuggestionCache } from '../storage/suggestion-cache.ts';
+import { type Interests, researcherInterests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import { CACHED_OPTIONS, type CachedSuggestions, cacheCanAnswer } from './cached-suggestions.ts';
 import type { InvitationFeedback } from './invitation-feedback.ts';
 import type { RankingModelService } from './ranking-model-service.ts';
 
-export type { CollaboratorSuggestion } from '../recommend/explanations.ts';
-
-export type RankingMethod =
-  | {
-      kind: 'learned';
-      version: string;
-      featureSet: string;
-      trainedAt: string;
-      training: RankerModel['training'];
-    }
-  | { kind: 'classic-order'; order: string; reason: string };
-
-export type SuggestionResult = {
-  items: CollaboratorSuggestion[];
-  method: RankingMethod;
-  computedAt?: string;
-};
+export type { CollaboratorSuggestion, SuggestionResult } from '../recommend/explanations.ts';
 
 type Deps = {
   researcherIndex: ResearcherIndex;

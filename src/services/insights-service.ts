@@ -2,16 +2,15 @@ import type { Paper } from '../domain/paper.ts';
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
 import { roundScore } from '../domain/score.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
-import type { Interests } from '../recommend/interests.ts';
+import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { Interests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import type { Page } from './papers-service.ts';
 
-/** Newest papers whose vectors, besides the interest centroids, query related papers. */
-const RECENT_PAPER_QUERIES = 5;
 const TOPIC_PAPERS = 15;
 
 export type GraphNode = {
@@ -34,29 +33,6 @@ type Deps = {
   researchers: ResearcherRepository;
   papers: PaperRepository;
 };
-
-/**
- * Scores papers for a researcher: each candidate's best cosine to any of the query vectors (interest
- * centroids and newest papers), so every interest of a broad researcher finds its own papers.
- */
-export function relatedPaperScores(
-  queryVectors: Float32Array[],
-  search: (vector: Float32Array) => { id: string; score: number }[],
-): Map<string, number> {
-  const best = new Map<string, number>();
-  for (const vector of queryVectors) {
-    for (const hit of search(vector))
-      best.set(hit.id, Math.max(best.get(hit.id) ?? Number.NEGATIVE_INFINITY, hit.score));
-  }
-  return best;
-}
-
-export function relatedQueryVectors(
-  interests: Interests,
-  newestPaperVectors: Float32Array[],
-): Float32Array[] {
-  return [...interests.centroids.map((c) => c.vector), ...newestPaperVectors.slice(0, RECENT_PAPER_QUERIES)];
-}
 
 export class InsightsService {
   constructor(private readonly deps: Deps) {}

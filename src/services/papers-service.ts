@@ -1,11 +1,11 @@
-import { type IngestStatus, type Paper, papersOverAuthorLimit } from '../domain/paper.ts';
+import { type IngestStatus, type Paper, papersOverAuthorLimit, paperText } from '../domain/paper.ts';
 import type { PaperFilters } from '../domain/paper-filters.ts';
 import { paperHashes } from '../domain/paper-hashes.ts';
 import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
-import { paperText } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
+import { paperTerms } from '../recommend/terms.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
 
@@ -80,9 +80,11 @@ export class PapersService {
     const statuses: IngestStatus[] = papers.map(() => 'unchanged');
     await Promise.all(
       changed.map(async (paperIndex, j) => {
+        const paper = papers[paperIndex]!;
         statuses[paperIndex] = await repository.upsert({
-          paper: papers[paperIndex]!,
+          paper,
           vector: vectors[j]!,
+          terms: paperTerms(paper.title, paper.abstract),
           ...hashes[paperIndex]!,
         });
       }),

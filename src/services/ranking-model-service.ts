@@ -1,9 +1,17 @@
 import type { Logger } from '../logger.ts';
-import { trainRankers } from '../recommend/training.ts';
-import type { RankerModels, RankerRepository } from '../storage/ranker-repository.ts';
+import type { RankerModel } from '../recommend/ranker.ts';
+import { RANKER_VERSION, trainRankers } from '../recommend/training.ts';
+import type { RankerRepository } from '../storage/ranker-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
+
+export type RankerModels = {
+  graph: RankerModel;
+  topic: RankerModel;
+  /** How many papers the store held when they were trained (absent in models saved before it was kept). */
+  storedPapers?: number;
+};
 
 /** Researchers sampled as training queries. */
 const TRAINING_QUERIES = 400;
@@ -33,7 +41,7 @@ export class RankingModelService {
 
   constructor(
     private readonly deps: {
-      rankers: RankerRepository;
+      rankers: RankerRepository<RankerModels>;
       researchers: ResearcherRepository;
       paperIndex: PaperIndex;
       researcherIndex: ResearcherIndex;
@@ -44,7 +52,12 @@ export class RankingModelService {
 
   async current(): Promise<RankerModels | null> {
     if (!this.cached || Date.now() - this.cached.loadedAt > MODELS_CACHE_MS) {
-      this.cached = { value: await this.deps.rankers.get(), loadedAt: Date.now() };
+      const stored = await this.deps.rankers.get();
+      // Models of another ranker version were trained on other features: not usable.
+      this.cached = {
+        value: stored?.graph?.version === RANKER_VERSION ? stored : null,
+        loadedAt: Date.now(),
+      };
     }
     return this.cached.value;
   }

@@ -1,5 +1,4 @@
 import type { IngestStatus, Paper } from '../domain/paper.ts';
-import { paperTerms } from '../recommend/terms.ts';
 import type { Keys } from './keys.ts';
 import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
 import type { Redis } from './redis.ts';
@@ -10,6 +9,8 @@ export type PaperWrite = {
   vector: Float32Array;
   contentHash: string;
   textHash: string;
+  /** The paper's distinct terms, counted in the store's document frequencies. */
+  terms: string[];
 };
 
 /** What a vector index needs to know of a paper to filter search results. */
@@ -63,7 +64,7 @@ export class PaperRepository {
       contentHash: write.contentHash,
       textHash: write.textHash,
       authorIdsJson: JSON.stringify(paper.authors.map((a) => a.id)),
-      termsJson: JSON.stringify(paperTerms(paper.title, paper.abstract)),
+      termsJson: JSON.stringify(write.terms),
       year: paper.year,
       venue: paper.venue,
       now: new Date().toISOString(),

@@ -1,6 +1,6 @@
 import type { PaperMeta } from '../domain/paper-filters.ts';
 import { ResearchGraph } from '../graph/research-graph.ts';
-import { type DatedVector, type Interests, researcherInterests } from '../recommend/interests.ts';
+import { type DatedVector, type Interests, researcherInterests } from './interests.ts';
 import type { DerivedPaperIndex, PaperChange } from './paper-index.ts';
 import { type HnswSettings, VectorIndex } from './vector-index.ts';
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { modelVersionOf, needsTraining } from '../../src/services/ranking-model-service.ts';
-import type { RankerModels } from '../../src/storage/ranker-repository.ts';
+import {
+  modelVersionOf,
+  needsTraining,
+  type RankerModels,
+} from '../../src/services/ranking-model-service.ts';
 
 const modelsTrainedOn = (storedPapers: number | undefined) =>
   ({ graph: { version: 'ranker-v2', trainedAt: '2026-01-01T00:00:00.000Z' }, storedPapers }) as RankerModels;
