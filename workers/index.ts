@@ -18,6 +18,7 @@ import { deliverWebhook } from './handlers/deliver-webhook.ts';
 import { invitationDigest, invitationDigestFanout } from './handlers/invitation-digest.ts';
 import { refreshSuggestions } from './handlers/refresh-suggestions.ts';
 import { trainRankingModel } from './handlers/train-ranking-model.ts';
+import { startHealthServer } from './health-server.ts';
 import { RefreshTrigger } from './refresh-trigger.ts';
 
 const config = loadConfig();
@@ -83,12 +84,22 @@ await container.queues
     { name: 'train-ranking-model', data: { reason: 'scheduled' } },
   );
 await requestTraining(container.queues, 'start');
+const health = await startHealthServer(config.host, config.worker.healthPort, async () => ({
+  ...(await container.readiness()),
+  workers: workers.every((worker) => worker.isRunning()),
+}));
 logger.info(
-  { queues: QUEUE_NAMES, concurrency: config.worker.concurrency, cron: config.invitations.cron },
+  {
+    queues: QUEUE_NAMES,
+    concurrency: config.worker.concurrency,
+    cron: config.invitations.cron,
+    healthPort: config.worker.healthPort || null,
+  },
   'workers started',
 );
 
 closeOnSignals(logger, 'finishing in-flight jobs', async () => {
+  await health?.close();
   await Promise.all(workers.map((w) => w.close()));
   await container.close();
 });

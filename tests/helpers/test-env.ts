@@ -32,6 +32,8 @@ export function testEnvironment(name: string, extra: Record<string, string> = {}
     KEY_PREFIX: prefix,
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`)),
     EMBEDDING_CACHE_DIR: TEST_EMBEDDING_CACHE,
+    // Workers of parallel test files would contend for one health port: off unless a test sets one.
+    WORKER_HEALTH_PORT: '0',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extra,
   };

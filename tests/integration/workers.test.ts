@@ -164,32 +164,64 @@ describe('invitation digests through real worker processes', () => {
     });
   }
 
-  it('a poisoned job fails once without retries and the queue goes on', async () => {
+  it('when any queue gets a poisoned job, then it fails once without retries and the queue goes on', async () => {
     const { env, config, container } = await prepareStore('workers-poison');
     const worker = await startWorker(env);
     cleanups.push(() => stopProcess(worker));
     const connection = createRedis(config.redisUrl);
-    const raw = new Queue('invitations', { connection, prefix: queuePrefix(config.keyPrefix) });
-    cleanups.push(() => raw.close());
-    const poisoned = await raw.add(
-      'invitation-digest',
-      { researcherId: 'not a valid id!', period: 'someday' },
-      { attempts: 5 },
-    );
-    const unknown = await raw.add('no-such-job', {}, { attempts: 5 });
-    await waitFor(
-      async () => (await poisoned.getState()) === 'failed' && (await unknown.getState()) === 'failed',
-      60_000,
-      'failures',
-    );
-    const failed = await raw.getJob(poisoned.id!);
-    expect(failed!.attemptsMade).toBe(1);
-    expect(failed!.failedReason).toMatch(/invalid payload/);
+    cleanups.push(async () => connection.disconnect());
+    // Per queue: a job whose payload breaks its schema, and a job name nobody handles.
+    const poisons = {
+      suggestions: { name: 'refresh-suggestions', data: { researcherId: 42, reason: 'boredom' } },
+      invitations: { name: 'invitation-digest', data: { researcherId: claimed[0], period: 'someday' } },
+      webhooks: { name: 'deliver-webhook', data: { invitationId: '', event: 'invitation.exploded' } },
+    } as const;
+    for (const [queueName, poison] of Object.entries(poisons)) {
+      const raw = new Queue(queueName, { connection, prefix: queuePrefix(config.keyPrefix) });
+      cleanups.push(() => raw.close());
+      const poisoned = await raw.add(poison.name, poison.data, { attempts: 5 });
+      const unknown = await raw.add('no-such-job', {}, { attempts: 5 });
+      await waitFor(
+        async () => (await poisoned.getState()) === 'failed' && (await unknown.getState()) === 'failed',
+        60_000,
+        `the failures in ${queueName}`,
+      );
+      const failed = await raw.getJob(poisoned.id!);
+      expect(failed!.attemptsMade, queueName).toBe(1);
+      expect(failed!.failedReason, queueName).toMatch(/invalid payload/);
+      expect((await raw.getJob(unknown.id!))!.failedReason, queueName).toMatch(/unknown job name/);
+    }
     const good = await container.queues.add('invitation-digest', {
       researcherId: claimed[0]!,
       period: PERIOD,
     });
-    await waitFor(async () => (await good.getState()) === 'completed', 60_000, 'the next job');
+    const refresh = await container.queues.add('refresh-suggestions', {
+      researcherId: claimed[1]!,
+      reason: 'profile',
+    });
+    await waitFor(
+      async () => (await good.getState()) === 'completed' && (await refresh.getState()) === 'completed',
+      60_000,
+      'the next jobs',
+    );
+    await stopProcess(worker);
+  });
+
+  it('when the worker runs, then it answers /healthz and /readyz on its health port', async () => {
+    const port = await freePort();
+    const { env } = await prepareStore('workers-health', {
+      WORKER_HEALTH_PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      ready: true,
+      checks: { redis: true, model: true, index: true, workers: true },
+    });
     await stopProcess(worker);
   });
 

@@ -24,7 +24,8 @@ export function healthRoutes(readiness: ReadinessCheck): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['health'],
-          summary: 'Redis reachable, model loaded, paper index in sync',
+          summary:
+            'Ready: Redis reachable, model loaded, paper index in sync (and, on the worker, its queues running)',
           response: { 200: readySchema, 503: readySchema },
         },
       },
