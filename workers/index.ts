@@ -29,12 +29,14 @@ container.paperIndex.attach(new RefreshTrigger(container));
 await container.start();
 
 type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>, job: Job) => Promise<unknown> };
+const { services } = container;
 const handlers: Handlers = {
-  'refresh-suggestions': (payload) => refreshSuggestions(container, payload),
-  'train-ranking-model': (payload) => trainRankingModel(container, payload),
-  'invitation-digest-fanout': (payload, job) => invitationDigestFanout(container, payload, job.id!),
-  'invitation-digest': (payload) => invitationDigest(container, payload),
-  'deliver-webhook': (payload) => deliverWebhook(container, payload),
+  'refresh-suggestions': (payload) => refreshSuggestions(services.collaborators, payload),
+  'train-ranking-model': (payload) => trainRankingModel(services.rankingModel, payload),
+  'invitation-digest-fanout': (payload, job) =>
+    invitationDigestFanout(services.invitations, payload, job.id!),
+  'invitation-digest': (payload) => invitationDigest(services.invitations, payload),
+  'deliver-webhook': (payload) => deliverWebhook(services.webhooks, payload),
 };
 
 /** Validates the payload against the registry: a poisoned job fails once, without retries. */

@@ -13,6 +13,7 @@ import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions } from '../recommend/collaborators.ts';
 import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
+import { seededShuffle } from '../recommend/seeded-shuffle.ts';
 import { VectorIndex } from '../vector/vector-index.ts';
 import { type CollaborationQuery, collaborationQueries } from './ground-truth.ts';
 import { addQuery, averages, emptyTotals, type MetricTotals, recallAt } from './metrics.ts';
@@ -71,16 +72,6 @@ function evaluationPrefix(file: string, splitYear: number): string {
     .digest('hex')
     .slice(0, 12);
   return `eval-${digest}`;
-}
-
-function seededShuffle<T>(items: T[], seed: string): T[] {
-  const random = seedrandom(seed);
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /**

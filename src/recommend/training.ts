@@ -8,6 +8,7 @@ import { ALL_FEATURES, candidateFeatures, type FeatureName, TOPIC_FEATURES } fro
 import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
+import { seededShuffle } from './seeded-shuffle.ts';
 
 /** Bump when features or their computation change: stored models of another version are not used. */
 export const RANKER_VERSION = 'ranker-v2';
@@ -90,12 +91,7 @@ export async function trainRankers(
     if (positives.size > 0) queries.push({ researcher, positives });
   }
   queries.sort((a, b) => a.researcher.localeCompare(b.researcher));
-  const random = seedrandom(options.seed);
-  for (let i = queries.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [queries[i], queries[j]] = [queries[j]!, queries[i]!];
-  }
-  const sampled = queries.slice(0, options.maxQueries);
+  const sampled = seededShuffle(queries, options.seed).slice(0, options.maxQueries);
 
   const rows: number[][] = [];
   const labels: number[] = [];

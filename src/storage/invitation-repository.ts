@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createInvitationsScript, transitionInvitationScript } from './invitation-scripts.ts';
 import type { Keys } from './keys.ts';
-import type { Redis } from './redis.ts';
+import { pipelined, type Redis } from './redis.ts';
 
 export type InvitationStatus =
   | 'pending'
@@ -115,14 +115,11 @@ export class InvitationRepository {
   }
 
   async getMany(ids: string[]): Promise<(Invitation | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.invitation(id));
-    const results = (await pipeline.exec()) ?? [];
+    const hashes = await pipelined<string, Record<string, string>>(this.redis, ids, (p, id) =>
+      p.hgetall(this.keys.invitation(id)),
+    );
     const now = Date.now();
-    return results.map(([error, raw]) => {
-      if (error) throw error;
-      const h = raw as Record<string, string>;
+    return hashes.map((h) => {
       if (!h.id) return null;
       const snoozedUntil = h.snoozedUntil ? Number(h.snoozedUntil) : null;
       // A snooze that has run out is pending again.

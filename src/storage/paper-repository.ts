@@ -1,7 +1,7 @@
 import type { IngestStatus, Paper } from '../domain/paper.ts';
 import type { Keys } from './keys.ts';
 import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
-import type { Redis } from './redis.ts';
+import { pipelined, type Redis } from './redis.ts';
 import { nameTokens } from './researcher-names.ts';
 
 export type PaperWrite = {
@@ -103,14 +103,10 @@ export class PaperRepository {
   }
 
   async getMany(ids: string[]): Promise<(Paper | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(this.keys.paper(id), 'data');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, data]) => {
-      if (error) throw error;
-      return data ? (JSON.parse(data as string) as Paper) : null;
-    });
+    const data = await pipelined<string, string | null>(this.redis, ids, (p, id) =>
+      p.hget(this.keys.paper(id), 'data'),
+    );
+    return data.map((json) => (json ? (JSON.parse(json) as Paper) : null));
   }
 
   async get(id: string): Promise<Paper | null> {
@@ -118,36 +114,22 @@ export class PaperRepository {
   }
 
   /** Content hashes of stored papers (null where a paper is absent), to skip unchanged re-imports. */
-  async contentHashes(ids: string[]): Promise<(string | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(this.keys.paper(id), 'contentHash');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, hash]) => {
-      if (error) throw error;
-      return (hash as string | null) ?? null;
-    });
+  contentHashes(ids: string[]): Promise<(string | null)[]> {
+    return pipelined(this.redis, ids, (p, id) => p.hget(this.keys.paper(id), 'contentHash'));
   }
 
   async vectors(ids: string[]): Promise<(Float32Array | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetBuffer(this.keys.paper(id), 'vector');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, bytes]) => {
-      if (error) throw error;
-      return bytes ? vectorFromBuffer(bytes as Buffer) : null;
-    });
+    const bytes = await pipelined<string, Buffer | null>(this.redis, ids, (p, id) =>
+      p.hgetBuffer(this.keys.paper(id), 'vector'),
+    );
+    return bytes.map((b) => (b ? vectorFromBuffer(b) : null));
   }
 
   async indexEntries(ids: string[]): Promise<(PaperIndexEntry | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmgetBuffer(this.keys.paper(id), 'vector', 'year', 'venue', 'authorIds');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, fields], i) => {
-      if (error) throw error;
-      const [vector, year, venue, authorIds] = fields as (Buffer | null)[];
+    const rows = await pipelined<string, (Buffer | null)[]>(this.redis, ids, (p, id) =>
+      p.hmgetBuffer(this.keys.paper(id), 'vector', 'year', 'venue', 'authorIds'),
+    );
+    return rows.map(([vector, year, venue, authorIds], i) => {
       if (!vector || !year || !authorIds) return null;
       return {
         id: ids[i]!,

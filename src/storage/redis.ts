@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { type ChainableCommander, Redis } from 'ioredis';
 
 /** How long a non-blocking command may wait for Redis before it fails (REDIS_COMMAND_TIMEOUT_MS). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
@@ -28,6 +28,25 @@ export function createRedis(
   // connection-level event only needs a listener (without one ioredis prints every reconnect attempt).
   redis.on('error', () => undefined);
   return redis;
+}
+
+/**
+ * Sends one command per item in a single pipeline and returns the replies in order; the first
+ * command error is thrown. The repeated read pattern of the repositories.
+ */
+export async function pipelined<T, R>(
+  redis: Redis,
+  items: readonly T[],
+  command: (pipeline: ChainableCommander, item: T) => void,
+): Promise<R[]> {
+  if (items.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const item of items) command(pipeline, item);
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, reply]) => {
+    if (error) throw error;
+    return reply as R;
+  });
 }
 
 const UNAVAILABLE_MESSAGES = ['Command timed out', 'Connection is closed', "Stream isn't writeable"];

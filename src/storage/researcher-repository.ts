@@ -1,5 +1,5 @@
 import type { Keys } from './keys.ts';
-import type { Redis } from './redis.ts';
+import { pipelined, type Redis } from './redis.ts';
 import { nameMatches, nameTokens } from './researcher-names.ts';
 
 export type ResearcherRecord = {
@@ -83,15 +83,19 @@ export class ResearcherRepository {
    */
   async coauthors(id: string): Promise<Coauthor[]> {
     const flat = await this.redis.zrange(this.keys.researcherPapers(id), 0, -1, 'WITHSCORES');
-    const pipeline = this.redis.pipeline();
-    for (let i = 0; i < flat.length; i += 2) pipeline.hget(this.keys.paper(flat[i]!), 'authorIds');
-    const results = (await pipeline.exec()) ?? [];
+    const papers = flat.flatMap((paperId, i) =>
+      i % 2 === 0 ? [{ paperId, year: Number(flat[i + 1]) }] : [],
+    );
+    const authorLists = await pipelined<{ paperId: string }, string | null>(
+      this.redis,
+      papers,
+      (p, { paperId }) => p.hget(this.keys.paper(paperId), 'authorIds'),
+    );
     const byId = new Map<string, Coauthor>();
-    results.forEach(([error, authorIds], i) => {
-      if (error) throw error;
+    authorLists.forEach((authorIds, i) => {
       if (!authorIds) return;
-      const year = Number(flat[i * 2 + 1]);
-      for (const other of JSON.parse(authorIds as string) as string[]) {
+      const year = papers[i]!.year;
+      for (const other of JSON.parse(authorIds) as string[]) {
         if (other === id) continue;
         const entry = byId.get(other) ?? { id: other, jointPapers: 0, latestYear: 0 };
         entry.jointPapers += 1;
@@ -106,17 +110,10 @@ export class ResearcherRepository {
 
   /** Affiliations that appeared on each researcher's papers up to a year (all years when omitted). */
   async affiliationsAsOf(ids: string[], year?: number): Promise<Map<string, string[]>> {
-    if (ids.length === 0) return new Map();
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.zrangebyscore(this.keys.affiliations(id), '-inf', year ?? '+inf');
-    const results = (await pipeline.exec()) ?? [];
-    return new Map(
-      ids.map((id, i) => {
-        const [error, list] = results[i]!;
-        if (error) throw error;
-        return [id, list as string[]];
-      }),
+    const lists = await pipelined<string, string[]>(this.redis, ids, (p, id) =>
+      p.zrangebyscore(this.keys.affiliations(id), '-inf', year ?? '+inf'),
     );
+    return new Map(ids.map((id, i) => [id, lists[i]!]));
   }
 
   /** Sets profile fields of an existing researcher; returns false when there is no such researcher. */

@@ -1,7 +1,7 @@
-import type { Container } from '../../src/container.ts';
 import type { ParsedJobPayload } from '../../src/jobs/definitions.ts';
+import type { WebhooksService } from '../../src/services/webhooks-service.ts';
 
 /** Posts one invitation to the platform's webhook (see WebhooksService). */
-export function deliverWebhook(container: Container, payload: ParsedJobPayload<'deliver-webhook'>) {
-  return container.services.webhooks.deliver(payload.invitationId, payload.event);
+export function deliverWebhook(webhooks: WebhooksService, payload: ParsedJobPayload<'deliver-webhook'>) {
+  return webhooks.deliver(payload.invitationId, payload.event);
 }

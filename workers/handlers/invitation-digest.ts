@@ -1,16 +1,18 @@
-import type { Container } from '../../src/container.ts';
 import type { ParsedJobPayload } from '../../src/jobs/definitions.ts';
+import type { InvitationsService } from '../../src/services/invitations-service.ts';
 
 /** One chunk of a digest run (see InvitationsService.fanOut). */
 export function invitationDigestFanout(
-  container: Container,
+  invitations: InvitationsService,
   payload: ParsedJobPayload<'invitation-digest-fanout'>,
   jobId: string,
 ) {
-  return container.services.invitations.fanOut(payload, jobId);
+  return invitations.fanOut(payload, jobId);
 }
 
-export async function invitationDigest(container: Container, payload: ParsedJobPayload<'invitation-digest'>) {
-  const result = await container.services.invitations.digest(payload.researcherId, payload.period);
-  return { ...payload, ...result };
+export async function invitationDigest(
+  invitations: InvitationsService,
+  payload: ParsedJobPayload<'invitation-digest'>,
+) {
+  return { ...payload, ...(await invitations.digest(payload.researcherId, payload.period)) };
 }

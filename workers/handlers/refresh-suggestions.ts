@@ -1,12 +1,12 @@
-import type { Container } from '../../src/container.ts';
 import type { ParsedJobPayload } from '../../src/jobs/definitions.ts';
+import type { CollaboratorsService } from '../../src/services/collaborators-service.ts';
 
 /** Recomputes and caches a researcher's collaborator suggestions. */
 export async function refreshSuggestions(
-  container: Container,
+  collaborators: CollaboratorsService,
   payload: ParsedJobPayload<'refresh-suggestions'>,
 ) {
-  const cached = await container.services.collaborators.refreshCached(payload.researcherId);
+  const cached = await collaborators.refreshCached(payload.researcherId);
   return {
     researcherId: payload.researcherId,
     suggestions: cached?.items.length ?? 0,
