@@ -57,10 +57,18 @@ describe('the local all-MiniLM-L6-v2 model', () => {
     expect(cosine(fpAlone!, fpBatch[1]!)).toBeGreaterThan(0.9999);
   });
 
-  it('truncates long texts at 256 tokens instead of failing', async () => {
-    const long = `${GNN_A} `.repeat(200);
-    const [vector] = await int8.embed([long]);
-    expect(cosine(vector!, vector!)).toBeCloseTo(1, 4);
+  it('when a text is 2,000 tokens long, then it embeds like its first 256 tokens', async () => {
+    // The first few hundred tokens are about graph recommendation, the rest about cooking: without
+    // truncation at 256 tokens the vector would drift toward cooking.
+    const long = `${GNN_A} `.repeat(10) + `${COOKING} `.repeat(90);
+    const { tokenizer } = await fp32.load();
+    const ids = tokenizer.encode(long) as number[];
+    expect(ids.length).toBeGreaterThan(2000);
+    // [CLS] + 254 tokens + [SEP] is what the model sees.
+    const head = tokenizer.decode(ids.slice(1, 255), { skip_special_tokens: true });
+    const [ofLong, ofHead, ofCooking] = await fp32.embed([long, head, COOKING]);
+    expect(cosine(ofLong!, ofHead!)).toBeGreaterThan(0.99);
+    expect(cosine(ofLong!, ofCooking!)).toBeLessThan(0.2);
   });
 
   it('quantised int8 vectors agree with fp32 ones', async () => {

@@ -173,16 +173,39 @@ describe('ranking helpers', () => {
     expect(percentiles([10, 30, 20, 30])).toEqual([0, 2 / 3, 1 / 3, 2 / 3]);
   });
 
-  it('keeps relevance order with no diversity', () => {
-    const items = [3, 2, 1];
+  it('when diversity is 0, then items come in relevance order whatever order they were given in', () => {
     expect(
       maximalMarginalRelevance(
-        items,
+        [1, 3, 2],
         (x) => x,
         () => 1,
         3,
         0,
       ),
     ).toEqual([3, 2, 1]);
+  });
+
+  it('when diversity is high, then a near-copy of the first pick gives way to a different item', () => {
+    // a1 and a2 are near-copies (same group), b is less relevant but different.
+    const relevance = { a1: 1, a2: 0.95, b: 0.6 } as Record<string, number>;
+    const group = (id: string) => id[0];
+    const picks = maximalMarginalRelevance(
+      ['b', 'a2', 'a1'],
+      (id) => relevance[id]!,
+      (x, y) => (group(x) === group(y) ? 1 : 0),
+      2,
+      0.7,
+    );
+    expect(picks).toEqual(['a1', 'b']);
+    // With little diversity, relevance wins and both near-copies stay.
+    expect(
+      maximalMarginalRelevance(
+        ['b', 'a2', 'a1'],
+        (id) => relevance[id]!,
+        (x, y) => (group(x) === group(y) ? 1 : 0),
+        2,
+        0.02,
+      ),
+    ).toEqual(['a1', 'a2']);
   });
 });
