@@ -8,9 +8,9 @@ import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
 import { CollaboratorsService } from './services/collaborators-service.ts';
-import { InsightsService } from './services/insights-service.ts';
 import { InvitationFeedback } from './services/invitation-feedback.ts';
 import { InvitationsService } from './services/invitations-service.ts';
+import { NeighbourhoodService } from './services/neighbourhood-service.ts';
 import { PapersService } from './services/papers-service.ts';
 import { type RankerModels, RankingModelService } from './services/ranking-model-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
@@ -64,10 +64,10 @@ function wireServices(
     paperSearch: PaperSearch;
     suggestionCache: SuggestionCache<unknown>;
     collaborators: CollaboratorsService;
-    insights: InsightsService;
+    neighbourhood: NeighbourhoodService;
   },
 ) {
-  const { collaborators, insights } = parts;
+  const { collaborators, neighbourhood } = parts;
   const refresh = new SuggestionRefresh({
     cache: parts.suggestionCache,
     queues,
@@ -96,11 +96,11 @@ function wireServices(
     }),
     researchers: new ResearchersService({
       ...repositories,
-      topics: (id) => insights.topics(id, PROFILE_TOPICS),
+      topics: (id) => neighbourhood.topics(id, PROFILE_TOPICS),
       onConsentWithdrawn: (id) => invitations.withdrawNaming(id),
       onProfileChanged: (id) => refresh.request([id], 'profile'),
     }),
-    insights,
+    neighbourhood,
     collaborators,
     invitations,
     webhooks: new WebhooksService({ invitations: repositories.invitations, webhook: config.webhook }),
@@ -171,7 +171,7 @@ export function createContainer(config: Config, logger: Logger) {
     embedder,
     paperSearch,
     suggestionCache,
-    insights: new InsightsService({ researcherIndex, paperIndex, ...repositories }),
+    neighbourhood: new NeighbourhoodService({ researcherIndex, paperIndex, ...repositories }),
     collaborators: new CollaboratorsService({
       researcherIndex,
       paperIndex,
@@ -241,7 +241,7 @@ export function createApiContainer(config: Config, logger: Logger) {
     embedder,
     paperSearch,
     suggestionCache: new SuggestionCache(storage.redis, storage.keys, config.worker.suggestionsCacheTtlS),
-    insights: indexThread.service<InsightsService>('insights'),
+    neighbourhood: indexThread.service<NeighbourhoodService>('neighbourhood'),
     collaborators: indexThread.service<CollaboratorsService>('collaborators'),
   });
   let modelLoaded = false;

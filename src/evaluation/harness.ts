@@ -11,7 +11,7 @@ import { roundScore } from '../domain/score.ts';
 import { adamicAdar, commonNeighbours, hopDistances } from '../graph/proximity.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
-import { collaboratorOptions } from '../recommend/collaborators.ts';
+import { collaboratorOptions } from '../recommend/collaborator-ranking.ts';
 import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
 import { seededShuffle } from '../recommend/seeded-shuffle.ts';
 import { VectorIndex } from '../vector/vector-index.ts';

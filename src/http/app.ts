@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationsRoutes } from './routes/invitations.ts';
+import { neighbourhoodRoutes } from './routes/neighbourhood.ts';
 import { papersRoutes } from './routes/papers.ts';
 import { researchersRoutes } from './routes/researchers.ts';
 import { malformedStringPath } from './well-formed.ts';
@@ -100,9 +101,10 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   await app.register(invitationsRoutes(container.services.invitations, container.queues));
   await app.register(adminRoutes(container.queues));
   await app.register(
-    collaboratorsRoutes(container.services.collaborators, container.services.insights, () =>
+    collaboratorsRoutes(container.services.collaborators, () =>
       requestTraining(container.queues, 'on-demand'),
     ),
   );
+  await app.register(neighbourhoodRoutes(container.services.neighbourhood));
   return app;
 }

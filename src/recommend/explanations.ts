@@ -2,7 +2,7 @@ import type { Paper } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { RankingQuery } from './candidates.ts';
-import type { RankedCollaborator } from './collaborators.ts';
+import type { RankedCollaborator } from './collaborator-ranking.ts';
 import type { RankerModel } from './ranker.ts';
 import { sharedTopicPhrases, termCounts } from './terms.ts';
 

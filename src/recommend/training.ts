@@ -3,7 +3,7 @@ import type { PaperMeta } from '../domain/paper-filters.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { VectorIndex } from '../vector/vector-index.ts';
 import type { RankingQuery } from './candidates.ts';
-import { collaboratorOptions, collectCandidates } from './collaborators.ts';
+import { collaboratorOptions, collectCandidates } from './collaborator-ranking.ts';
 import { ALL_FEATURES, candidateFeatures, type FeatureName, TOPIC_FEATURES } from './features.ts';
 import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';

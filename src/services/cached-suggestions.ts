@@ -1,4 +1,4 @@
-import { type CollaboratorOptions, collaboratorOptions } from '../recommend/collaborators.ts';
+import { type CollaboratorOptions, collaboratorOptions } from '../recommend/collaborator-ranking.ts';
 import type { SuggestionResult } from '../recommend/explanations.ts';
 
 /** A researcher's precomputed suggestions, with what they were computed from. */

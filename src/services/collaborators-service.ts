@@ -8,7 +8,7 @@ import {
   collectCandidates,
   type RankedCollaborator,
   rankCandidates,
-} from '../recommend/collaborators.ts';
+} from '../recommend/collaborator-ranking.ts';
 import {
   type CandidateRecord,
   type CollaboratorSuggestion,

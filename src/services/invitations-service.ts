@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
 import { isoWeek, jobIdFor } from '../jobs/definitions.ts';
 import { type JobQueues, publicJobId } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
-import { collaboratorOptions } from '../recommend/collaborators.ts';
+import { collaboratorOptions } from '../recommend/collaborator-ranking.ts';
 import {
   type Invitation,
   type InvitationAction,

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.ts';
 
 /** The services of the index thread that the API calls, by name. */
-export type IndexTarget = 'collaborators' | 'insights' | 'papers';
+export type IndexTarget = 'collaborators' | 'neighbourhood' | 'papers';
 
 export type IndexTask =
   | { kind: 'open'; options: { backgroundSync?: boolean } }

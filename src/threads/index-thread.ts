@@ -12,7 +12,7 @@ const config = workerData.config as Config;
 const container = createContainer(config, createLogger(config.logLevel, 'peerscout-index'));
 const targets = {
   collaborators: container.services.collaborators,
-  insights: container.services.insights,
+  neighbourhood: container.services.neighbourhood,
   papers: container.paperSearch,
 } as unknown as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
 let opened: ReturnType<typeof container.start> | null = null;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collaboratorOptions } from '../../src/recommend/collaborators.ts';
+import { collaboratorOptions } from '../../src/recommend/collaborator-ranking.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 let t: TestApp;

@@ -13,7 +13,7 @@ import {
   collaboratorOptions,
   collectCandidates,
   rankCandidates,
-} from '../../src/recommend/collaborators.ts';
+} from '../../src/recommend/collaborator-ranking.ts';
 import { fitLogisticRegression } from '../../src/recommend/logistic-regression.ts';
 import { maximalMarginalRelevance, percentiles } from '../../src/recommend/ranker.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';

@@ -1,18 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CollaboratorOptions } from '../../recommend/collaborators.ts';
+import type { CollaboratorOptions } from '../../recommend/collaborator-ranking.ts';
 import type { CollaboratorsService } from '../../services/collaborators-service.ts';
-import type { InsightsService } from '../../services/insights-service.ts';
-import {
-  collaboratorsQuery,
-  graphQuery,
-  graphResponse,
-  relatedPapersQuery,
-  relatedPapersResponse,
-  similarResearchersResponse,
-  suggestBody,
-  suggestionsResponse,
-} from '../schemas/collaborators.ts';
+import { collaboratorsQuery, suggestBody, suggestionsResponse } from '../schemas/collaborators.ts';
 import { errorResponses, idParams, page, pageQuery } from '../schemas/common.ts';
 
 /** Options as the ranking takes them: offset is served by ranking deeper and skipping. */
@@ -41,7 +31,6 @@ function rankingOptions(o: {
 
 export function collaboratorsRoutes(
   collaborators: CollaboratorsService,
-  insights: InsightsService,
   requestTraining: () => Promise<string>,
 ): FastifyPluginAsyncZod {
   return async (app) => {
@@ -106,62 +95,6 @@ export function collaboratorsRoutes(
         },
       },
       async (_request, reply) => reply.status(202).send({ jobId: await requestTraining() }),
-    );
-
-    app.get(
-      '/v1/researchers/:id/related-papers',
-      {
-        schema: {
-          tags: ['collaborators'],
-          summary: "Papers near the researcher's interests that are not their own",
-          params: idParams,
-          querystring: relatedPapersQuery,
-          response: { 200: relatedPapersResponse, ...errorResponses },
-        },
-      },
-      async (request) => {
-        const { limit, offset, yearFrom, yearTo, excludeSeen } = request.query;
-        const items = await insights.relatedPapers(request.params.id, {
-          page: { limit, offset },
-          yearFrom,
-          yearTo,
-          excludeSeen,
-        });
-        return { items, page: page(limit, offset, items.length) };
-      },
-    );
-
-    app.get(
-      '/v1/researchers/:id/similar',
-      {
-        schema: {
-          tags: ['collaborators'],
-          summary: 'Researchers with similar topics, regardless of the co-author graph',
-          params: idParams,
-          querystring: pageQuery,
-          response: { 200: similarResearchersResponse, ...errorResponses },
-        },
-      },
-      async (request) => {
-        const { limit, offset } = request.query;
-        const items = await insights.similarResearchers(request.params.id, { limit, offset });
-        return { items, page: page(limit, offset, items.length) };
-      },
-    );
-
-    app.get(
-      '/v1/researchers/:id/graph',
-      {
-        schema: {
-          tags: ['collaborators'],
-          summary:
-            'The research graph slice of a profile: papers, people, topics, institutions and typed edges',
-          params: idParams,
-          querystring: graphQuery,
-          response: { 200: graphResponse, ...errorResponses },
-        },
-      },
-      async (request) => insights.graphSlice(request.params.id, request.query),
     );
   };
 }

@@ -1,0 +1,154 @@
+import type { Paper } from '../domain/paper.ts';
+import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
+import { roundScore } from '../domain/score.ts';
+import { NotFoundError, UnprocessableError } from '../errors.ts';
+import { buildGraphSlice, type GraphSlice, planGraphSlice } from '../recommend/graph-slice.ts';
+import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
+import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
+import type { PaperRepository } from '../storage/paper-repository.ts';
+import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { Interests } from '../vector/interests.ts';
+import type { PaperIndex } from '../vector/paper-index.ts';
+import type { ResearcherIndex } from '../vector/researcher-index.ts';
+import type { Page } from './papers-service.ts';
+
+const TOPIC_PAPERS = 15;
+
+type Deps = {
+  researcherIndex: ResearcherIndex;
+  paperIndex: PaperIndex;
+  researchers: ResearcherRepository;
+  papers: PaperRepository;
+};
+
+/**
+ * What a profile page shows around a researcher: related papers, researchers with similar interests,
+ * readable topics, and the research graph slice.
+ */
+export class NeighbourhoodService {
+  constructor(private readonly deps: Deps) {}
+
+  private async interests(
+    id: string,
+  ): Promise<{ record: ResearcherRecord; interests: Interests; paperIds: string[] }> {
+    const record = await this.deps.researchers.get(id);
+    if (!record) throw new NotFoundError('researcher', id);
+    await this.deps.paperIndex.catchUp();
+    const interests = this.deps.researcherIndex.interestsOf(id);
+    if (!interests) throw new UnprocessableError('this researcher has no papers yet', { researcherId: id });
+    const paperIds = this.deps.researcherIndex.graph.papersNewestFirst(id);
+    return { record, interests, paperIds };
+  }
+
+  /** Papers near the researcher's interests that are not their own (nor co-authors' with excludeSeen). */
+  async relatedPapers(
+    id: string,
+    options: { page: Page; yearFrom?: number; yearTo?: number; excludeSeen: boolean },
+  ): Promise<{ paper: Paper; score: number }[]> {
+    const { interests, paperIds } = await this.interests(id);
+    const index = this.deps.paperIndex.index;
+    const graph = this.deps.researcherIndex.graph;
+    const filters: PaperFilters = {
+      yearFrom: options.yearFrom,
+      yearTo: options.yearTo,
+      excludeIds: paperIds,
+      excludeAuthorIds: options.excludeSeen ? [id, ...graph.neighbours(id).keys()] : [id],
+    };
+    const depth = options.page.offset + options.page.limit;
+    const vectors = relatedQueryVectors(
+      interests,
+      paperIds.flatMap((p) => {
+        const v = index.vectorOf(p);
+        return v ? [v] : [];
+      }),
+    );
+    const scores = relatedPaperScores(vectors, (vector) => index.search(vector, depth, paperFilter(filters)));
+    const ranked = [...scores]
+      .sort((a, b) => b[1] - a[1] || (index.metaOf(b[0])?.year ?? 0) - (index.metaOf(a[0])?.year ?? 0))
+      .slice(options.page.offset, depth);
+    const papers = await this.deps.papers.getMany(ranked.map(([paperId]) => paperId));
+    return ranked.flatMap(([, score], i) =>
+      papers[i] ? [{ paper: papers[i]!, score: roundScore(score) }] : [],
+    );
+  }
+
+  /** Researchers with the nearest interests, regardless of the graph. */
+  async similarResearchers(
+    id: string,
+    page: Page,
+  ): Promise<{ researcher: ResearcherRecord; similarity: number }[]> {
+    const { interests } = await this.interests(id);
+    const neighbours = this.deps.researcherIndex
+      .topicNeighbours(
+        interests.centroids.map((c) => c.vector),
+        page.offset + page.limit,
+        (other) => other === id,
+      )
+      .slice(page.offset);
+    const records = await this.deps.researchers.getMany(neighbours.map((n) => n.researcher));
+    return neighbours.flatMap((n, i) =>
+      records[i] ? [{ researcher: records[i]!, similarity: roundScore(n.similarity) }] : [],
+    );
+  }
+
+  /** Readable key phrases of a researcher's newest papers, against the whole store. */
+  async topics(id: string, limit: number): Promise<string[]> {
+    await this.deps.paperIndex.catchUp();
+    const graph = this.deps.researcherIndex.graph;
+    const newest = graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
+    const papers = (await this.deps.papers.getMany(newest)).filter((p): p is Paper => p !== null);
+    if (papers.length === 0) return [];
+    const keywords = [...new Set(papers.flatMap((p) => p.keywords ?? []))];
+    const counts = termCounts(papers);
+    const [df, total] = await Promise.all([
+      this.deps.papers.documentFrequencies([...counts.keys()]),
+      this.deps.papers.count(),
+    ]);
+    const phrases = researcherTopicPhrases(
+      counts,
+      papers.length,
+      (t) => df.get(t) ?? 1,
+      Math.max(1, total),
+      limit,
+    );
+    return [...keywords, ...phrases].slice(0, limit);
+  }
+
+  /**
+   * The research graph slice of a profile page: the researcher, their newest papers and papers
+   * similar to them, co-authors (and theirs at depth 2), topics and institutions, with typed edges.
+   */
+  async graphSlice(id: string, options: { depth: number; limit: number }): Promise<GraphSlice> {
+    const { record, paperIds } = await this.interests(id);
+    const graph = this.deps.researcherIndex.graph;
+    const index = this.deps.paperIndex.index;
+    const plan = planGraphSlice(
+      id,
+      graph,
+      paperIds,
+      (paperId, exclude) => {
+        const vector = index.vectorOf(paperId);
+        return vector ? index.search(vector, 3, (other) => !exclude.has(other)) : [];
+      },
+      options,
+    );
+    const [records, papers, topics, affiliations] = await Promise.all([
+      this.deps.researchers.getMany(plan.personIds),
+      this.deps.papers.getMany(plan.paperIds),
+      this.topics(id, plan.budget.topics),
+      this.deps.researchers.affiliationsAsOf([id, ...plan.personIds]),
+    ]);
+    return buildGraphSlice(
+      plan,
+      graph,
+      {
+        focusName: record.name,
+        names: new Map(plan.personIds.map((pid, i) => [pid, records[i]?.name ?? pid])),
+        papers: new Map(papers.flatMap((paper) => (paper ? [[paper.id, paper]] : []))),
+        topics,
+        affiliations,
+      },
+      options.limit,
+    );
+  }
+}
