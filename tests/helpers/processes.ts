@@ -126,9 +126,15 @@ export async function waitFor(
   what: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
   while (Date.now() < deadline) {
-    if (await condition()) return;
+    // A check that fails (Redis restarting, say) counts as "not yet", not as the answer.
+    try {
+      if (await condition()) return;
+    } catch (error) {
+      lastError = error;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last check failed: ${lastError})` : ''}`);
 }

@@ -33,21 +33,32 @@ async function suggestions(
 }
 
 beforeAll(async () => {
+  // The store of every test here: the sample, with ranking models learned from it.
   t = await startTestApp('collaborators-api');
   await t.container.services.papers.store(sample);
   await t.container.paperIndex.catchUp();
+  await t.container.services.rankingModel.train();
 });
 afterAll(() => stopTestApp(t));
 
 describe('collaborator suggestions on the 500-paper sample', () => {
   it('falls back to the classic order before a model is trained, then learns one from the stored data', async () => {
-    expect((await suggestions(prolific, 'limit=3')).method.kind).toBe('classic-order');
-    const models = await t.container.services.rankingModel.train();
-    expect(models!.graph.training.positives).toBeGreaterThan(20);
-    expect(models!.graph.features).toContain('adamicAdar');
-    expect(models!.topic.features).not.toContain('adamicAdar');
-    expect(models!.storedPapers).toBe(sample.length);
-    expect((await suggestions(prolific, 'limit=3')).method.kind).toBe('learned');
+    const fresh = await startTestApp('collaborators-classic');
+    try {
+      await fresh.container.services.papers.store(sample);
+      const kind = async () =>
+        (await fresh.app.inject({ url: `/v1/researchers/${prolific}/collaborators?limit=3` })).json().method
+          .kind;
+      expect(await kind()).toBe('classic-order');
+      const models = await fresh.container.services.rankingModel.train();
+      expect(models!.graph.training.positives).toBeGreaterThan(20);
+      expect(models!.graph.features).toContain('adamicAdar');
+      expect(models!.topic.features).not.toContain('adamicAdar');
+      expect(models!.storedPapers).toBe(sample.length);
+      expect(await kind()).toBe('learned');
+    } finally {
+      await stopTestApp(fresh);
+    }
   });
 
   it('when training is asked for over HTTP, then it is queued for the worker (202 with the job)', async () => {
