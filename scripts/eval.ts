@@ -3,7 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { ensureModel } from '../src/embedding/model-setup.ts';
-import { evaluationMarkdown, formatReport, runEvaluation } from '../src/evaluation/harness.ts';
+import { runEvaluation } from '../src/evaluation/harness.ts';
+import { evaluationMarkdown, formatReport } from '../src/evaluation/report.ts';
 import { createLogger } from '../src/logger.ts';
 
 const USAGE =

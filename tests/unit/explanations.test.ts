@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { Paper } from '../../src/domain/paper.ts';
+import type { PaperMeta } from '../../src/domain/paper-filters.ts';
+import {
+  collaboratorOptions,
+  collectCandidates,
+  rankCandidates,
+} from '../../src/recommend/collaborator-ranking.ts';
+import { explainSuggestions, planExplanations, sharedTerms } from '../../src/recommend/explanations.ts';
+import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
+import { VectorIndex } from '../../src/vector/vector-index.ts';
+
+function unit(values: number[]): Float32Array {
+  const norm = Math.hypot(...values);
+  return Float32Array.from(values.map((v) => v / norm));
+}
+
+/** q wrote with a and b; a and b both wrote with c (two mutual co-authors); c writes about parsing too. */
+const texts: Record<string, { title: string; abstract: string; keywords?: string[] }> = {
+  p1: {
+    title: 'Dependency parsing with graphs',
+    abstract: 'We study dependency parsing for low-resource languages.',
+    keywords: ['dependency parsing'],
+  },
+  p2: {
+    title: 'Parsing morphology',
+    abstract: 'Dependency parsing meets rich morphology in low-resource languages.',
+  },
+  p3: {
+    title: 'Graph parsers',
+    abstract: 'A graph-based dependency parsing model for low-resource languages.',
+    keywords: ['Dependency Parsing'],
+  },
+  p4: { title: 'Treebanks', abstract: 'New treebanks help dependency parsing of low-resource languages.' },
+};
+const authors: Record<string, string[]> = { p1: ['q', 'a'], p2: ['q', 'b'], p3: ['a', 'c'], p4: ['b', 'c'] };
+
+function world() {
+  const index = new VectorIndex<PaperMeta>(3, { m: 8, efConstruction: 50, efSearch: 50 });
+  const topics: Record<string, number[]> = {
+    p1: [1, 0.1, 0],
+    p2: [1, 0.2, 0],
+    p3: [1, 0.15, 0.05],
+    p4: [1, 0.3, 0],
+  };
+  for (const id of Object.keys(authors)) {
+    index.upsert(id, unit(topics[id]!), { year: 2020, venue: 'acl', authorIds: authors[id]! });
+  }
+  const papers = new Map<string, Paper>(
+    Object.entries(texts).map(([id, text]) => [
+      id,
+      {
+        id,
+        ...text,
+        year: 2020,
+        venue: 'acl',
+        authors: authors[id]!.map((a) => ({ id: a, name: a.toUpperCase() })),
+      },
+    ]),
+  );
+  return { data: new HistoricalRankingData(index, () => true, 2020), papers };
+}
+
+describe('the evidence for a suggestion, from pre-fetched data', () => {
+  it('when two people share co-authors and a topic, then the evidence names them, the shared keyword, the closest pair and the distance', () => {
+    const { data, papers } = world();
+    const query = {
+      researcher: 'q',
+      interests: data.interestsOf('q')!,
+      paperIds: data.graph.papersNewestFirst('q'),
+    };
+    const options = collaboratorOptions({ limit: 5 });
+    const ranked = rankCandidates(
+      query,
+      collectCandidates(query, data, options),
+      data,
+      () => undefined,
+      { referenceYear: 2020, affiliations: () => [], queryAffiliations: [] },
+      options,
+      null,
+    );
+    expect(ranked.map((r) => r.id)).toEqual(['c']);
+    const plan = planExplanations(query, ranked, data.graph);
+    expect(plan.mutualByCandidate).toEqual([['a', 'b']]);
+    expect(plan.paperIds).toEqual(expect.arrayContaining(['p1', 'p2', 'p3', 'p4']));
+    expect(sharedTerms(query, plan, papers)).toEqual(expect.arrayContaining(['dependency', 'parsing']));
+
+    const [suggestion] = explainSuggestions({
+      query,
+      ranked,
+      plan,
+      records: new Map([
+        ['c', { id: 'c', name: 'C', affiliations: [], claimed: true, openToCollaborate: false }],
+      ]),
+      papers,
+      names: new Map([
+        ['a', 'A'],
+        ['b', 'B'],
+      ]),
+      documentFrequency: () => 1,
+      totalPapers: 4,
+    });
+    expect(suggestion!.evidence.mutualCoauthors).toEqual([
+      { id: 'a', name: 'A' },
+      { id: 'b', name: 'B' },
+    ]);
+    // Author keywords both sides use come first, as the candidate wrote them.
+    expect(suggestion!.evidence.sharedTopics[0]).toBe('Dependency Parsing');
+    expect(suggestion!.evidence.closestPapers?.theirs.id).toMatch(/^p[34]$/);
+    expect(suggestion!.evidence.closestPapers?.mine?.id).toMatch(/^p[12]$/);
+    expect(suggestion!.evidence.graphDistance).toBe(2);
+    expect(suggestion!).toMatchObject({
+      canInvite: false,
+      inviteHint: 'this researcher is not open to collaboration invitations',
+    });
+  });
+});
