@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CollaboratorOptions } from '../../recommend/collaborator-ranking.ts';
 import type { CollaboratorsService } from '../../services/collaborators-service.ts';
 import { collaboratorsQuery, suggestBody, suggestionsResponse } from '../schemas/collaborators.ts';
-import { errorResponses, idParams, page, pageQuery } from '../schemas/common.ts';
+import { errorResponses, idParams, page } from '../schemas/common.ts';
 
 /** Options as the ranking takes them: offset is served by ranking deeper and skipping. */
 function rankingOptions(o: {
