@@ -1,4 +1,4 @@
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # hnswlib-node builds from source with node-gyp.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_LISTED_AUTHORS } from './domain/paper.ts';
@@ -49,6 +51,17 @@ const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
   SUGGESTIONS_CACHE_TTL_S: z.coerce.number().int().min(60).default(86_400),
+  API_KEYS: z.string().optional(),
+  API_KEYS_FILE: z.string().optional(),
+  AUTH_DISABLED: booleanFromEnv.default(false),
+  DOCS_PUBLIC: booleanFromEnv.default(true),
+  // An empty value (as docker-compose passes an unset variable) means unset.
+  RESEARCHER_TOKEN_SECRET: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(32, 'at least 32 characters').optional(),
+  ),
+  RESEARCHER_TOKEN_ISSUER: z.string().min(1).default('peerscout-platform'),
+  RESEARCHER_TOKEN_AUDIENCE: z.string().min(1).default('peerscout'),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: z.string().min(16).optional(),
 });
@@ -81,7 +94,49 @@ export type Config = {
     suggestionsCacheTtlS: number;
   };
   webhook: { url: string; secret: string } | null;
+  auth: {
+    disabled: boolean;
+    /** Whether the OpenAPI document and UI at /docs need no key. */
+    docsPublic: boolean;
+    /** API keys as SHA-256 hex digests with their scopes; the keys themselves are not kept. */
+    apiKeys: { sha256: string; scopes: Scope[] }[];
+    researcherTokens: { secret: string; issuer: string; audience: string } | null;
+  };
 };
+
+export const SCOPES = ['admin', 'read'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/**
+ * `<key>:<scope>+<scope>` entries, comma-separated (API_KEYS) or one per line with the key as its
+ * SHA-256 hex digest (API_KEYS_FILE, `sha256:<hex>:<scopes>`).
+ */
+export function parseApiKeys(text: string, hashed: boolean): { sha256: string; scopes: Scope[] }[] {
+  return text
+    .split(hashed ? /\r?\n/ : ',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry && !entry.startsWith('#'))
+    .map((entry) => {
+      const separator = entry.lastIndexOf(':');
+      const secret = entry.slice(0, separator);
+      const scopes = entry.slice(separator + 1).split('+');
+      if (separator <= 0 || scopes.some((scope) => !(SCOPES as readonly string[]).includes(scope))) {
+        throw new Error(
+          `Invalid configuration:\n  an API key entry must be <key>:<scope>+<scope> with scopes ${SCOPES.join(', ')}`,
+        );
+      }
+      if (hashed && !/^sha256:[0-9a-f]{64}$/.test(secret)) {
+        throw new Error('Invalid configuration:\n  API_KEYS_FILE lines are sha256:<64 hex digits>:<scopes>');
+      }
+      if (!hashed && secret.length < 16) {
+        throw new Error('Invalid configuration:\n  API keys must be at least 16 characters');
+      }
+      const sha256 = hashed
+        ? secret.slice('sha256:'.length)
+        : createHash('sha256').update(secret).digest('hex');
+      return { sha256, scopes: scopes as Scope[] };
+    });
+}
 
 /** Parses the environment once; the only place that reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -91,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.AUTH_DISABLED && e.NODE_ENV === 'production') {
+    throw new Error('Invalid configuration:\n  AUTH_DISABLED=true is refused with NODE_ENV=production');
+  }
+  const apiKeys = [
+    ...(e.API_KEYS ? parseApiKeys(e.API_KEYS, false) : []),
+    ...(e.API_KEYS_FILE ? parseApiKeys(fs.readFileSync(e.API_KEYS_FILE, 'utf8'), true) : []),
+  ];
   if (Boolean(e.WEBHOOK_URL) !== Boolean(e.WEBHOOK_SECRET)) {
     throw new Error('Invalid configuration:\n  WEBHOOK_URL and WEBHOOK_SECRET go together');
   }
@@ -135,5 +197,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       suggestionsCacheTtlS: e.SUGGESTIONS_CACHE_TTL_S,
     },
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : null,
+    auth: {
+      disabled: e.AUTH_DISABLED,
+      docsPublic: e.DOCS_PUBLIC,
+      apiKeys,
+      researcherTokens: e.RESEARCHER_TOKEN_SECRET
+        ? {
+            secret: e.RESEARCHER_TOKEN_SECRET,
+            issuer: e.RESEARCHER_TOKEN_ISSUER,
+            audience: e.RESEARCHER_TOKEN_AUDIENCE,
+          }
+        : null,
+    },
   };
 }

@@ -46,3 +46,15 @@ export class NotReadyError extends AppError {
     super('not_ready', 503, message, details);
   }
 }
+
+export class UnauthorizedError extends AppError {
+  constructor(message: string) {
+    super('unauthorized', 401, message, null);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super('forbidden', 403, message, details);
+  }
+}

@@ -7,6 +7,12 @@ import { closeOnSignals } from './shutdown.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'peerscout-api');
+if (!config.auth.disabled && config.auth.apiKeys.length === 0) {
+  logger.fatal(
+    'no API keys: set API_KEYS or API_KEYS_FILE (npm run api-key), or AUTH_DISABLED=true outside production',
+  );
+  process.exit(1);
+}
 await ensureModel(config.model.dir, config.model.name);
 const container = createApiContainer(config, logger);
 await container.start();

@@ -10,6 +10,7 @@ import {
 import type { AppContainer } from '../container.ts';
 import { InvalidInputError } from '../errors.ts';
 import { requestTraining } from '../services/training-requests.ts';
+import { registerAuth, securitySchemes } from './auth.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
@@ -77,8 +78,10 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
     }
   });
 
+  registerAuth(app, config.auth);
   await app.register(swagger, {
     openapi: {
+      components: { securitySchemes },
       info: {
         title: 'PeerScout API',
         version: '1',

@@ -46,6 +46,11 @@ function codeFromFastify(code: string | undefined, fallback: string): string {
   return code ? code.replace(/^FST_ERR_(CTP_)?/, '').toLowerCase() : fallback;
 }
 
+/** The body of a typed error: `{ error: { code, message, details } }`. */
+export function errorBody(error: AppError): ErrorBody {
+  return { error: { code: error.code, message: error.message, details: error.details ?? null } };
+}
+
 /** The one place where errors become HTTP responses: `{ error: { code, message, details } }`. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -53,7 +58,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     let body: ErrorBody;
     if (error instanceof AppError) {
       status = error.status;
-      body = { error: { code: error.code, message: error.message, details: error.details ?? null } };
+      body = errorBody(error);
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const context = error.validationContext ?? 'request';
       const issues = error.validation.flatMap((v) =>

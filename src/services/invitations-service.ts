@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.ts';
 import { isoWeek, jobIdFor } from '../jobs/definitions.ts';
 import { type JobQueues, publicJobId } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
@@ -171,9 +171,11 @@ export class InvitationsService {
     };
   }
 
-  async get(id: string): Promise<NamedInvitation> {
+  /** An invitation; a researcher (`actor`, null for a platform key) may read only their own. */
+  async get(id: string, actor: string | null = null): Promise<NamedInvitation> {
     const invitation = await this.deps.invitations.get(id);
     if (!invitation) throw new NotFoundError('invitation', id);
+    assertMayAct(invitation, 'read', actor);
     return (await this.named([invitation]))[0]!;
   }
 
@@ -190,8 +192,14 @@ export class InvitationsService {
   async act(
     id: string,
     action: Exclude<InvitationAction, 'withdraw'>,
-    snoozeUntil?: number,
+    options: { snoozeUntil?: number; actor?: string | null } = {},
   ): Promise<NamedInvitation> {
+    const { snoozeUntil, actor = null } = options;
+    if (actor !== null) {
+      const invitation = await this.deps.invitations.get(id);
+      if (!invitation) throw new NotFoundError('invitation', id);
+      assertMayAct(invitation, action, actor);
+    }
     const until =
       action === 'dismiss' ? Date.now() + this.deps.settings.cooldownDays * DAY_MS : (snoozeUntil ?? 0);
     const result = await this.deps.invitations.transition(id, action, until);
@@ -225,5 +233,32 @@ export class InvitationsService {
       if (result === 'withdrawn') withdrawn += 1;
     }
     return withdrawn;
+  }
+}
+
+/**
+ * Per-object rules for a researcher acting through their own token: the recipient sends, dismisses
+ * and snoozes a suggestion; the candidate accepts or declines the invitation; either may read it.
+ */
+function assertMayAct(
+  invitation: Invitation,
+  action: Exclude<InvitationAction, 'withdraw'> | 'read',
+  actor: string | null,
+): void {
+  if (actor === null) return;
+  const allowed =
+    action === 'read'
+      ? [invitation.recipient, invitation.candidate]
+      : action === 'accept' || action === 'decline'
+        ? [invitation.candidate]
+        : [invitation.recipient];
+  if (!allowed.includes(actor)) {
+    const who = action === 'accept' || action === 'decline' ? 'the candidate' : 'the recipient';
+    throw new ForbiddenError(
+      action === 'read'
+        ? 'only the recipient or the candidate may read this invitation'
+        : `only ${who} may ${action} this invitation`,
+      { invitationId: invitation.id, action },
+    );
   }
 }

@@ -34,6 +34,8 @@ export function testEnvironment(name: string, extra: Record<string, string> = {}
     EMBEDDING_CACHE_DIR: TEST_EMBEDDING_CACHE,
     // Workers of parallel test files would contend for one health port: off unless a test sets one.
     WORKER_HEALTH_PORT: '0',
+    // Use-case tests call the API as an admin; the authorization tests configure keys and tokens.
+    AUTH_DISABLED: 'true',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extra,
   };

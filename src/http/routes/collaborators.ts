@@ -37,6 +37,7 @@ export function collaboratorsRoutes(
     app.get(
       '/v1/researchers/:id/collaborators',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['collaborators'],
           summary: 'Suggested collaborators with the evidence for each',
@@ -64,6 +65,7 @@ export function collaboratorsRoutes(
     app.post(
       '/v1/collaborators/suggest',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['collaborators'],
           summary: 'Cold start: suggested collaborators for free text and/or a few stored papers, by topic',
@@ -87,6 +89,7 @@ export function collaboratorsRoutes(
     app.post(
       '/v1/ranking-model/train',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['collaborators'],
           summary:

@@ -10,6 +10,7 @@ export function healthRoutes(readiness: ReadinessCheck): FastifyPluginAsyncZod {
     app.get(
       '/healthz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['health'],
           summary: 'The process is alive',
@@ -22,6 +23,7 @@ export function healthRoutes(readiness: ReadinessCheck): FastifyPluginAsyncZod {
     app.get(
       '/readyz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['health'],
           summary:

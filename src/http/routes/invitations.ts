@@ -4,6 +4,7 @@ import { idSchema } from '../../domain/paper.ts';
 import { NotFoundError } from '../../errors.ts';
 import { type JobQueues, publicJobId } from '../../jobs/queues.ts';
 import type { InvitationsService } from '../../services/invitations-service.ts';
+import { actingResearcher } from '../auth.ts';
 import { errorResponses, idParams, page } from '../schemas/common.ts';
 import {
   digestBody,
@@ -25,6 +26,7 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
     app.get(
       '/v1/researchers/:id/invitations',
       {
+        config: { access: { owner: 'id' } },
         schema: {
           tags: ['invitations'],
           summary:
@@ -49,6 +51,7 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
       app.route({
         method,
         url: '/v1/researchers/:id/blocked/:otherId',
+        config: { access: { owner: 'id' } },
         schema: {
           tags: ['invitations'],
           summary: method === 'PUT' ? 'Block someone from suggestions and invitations' : 'Lift a block',
@@ -63,18 +66,20 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
     app.get(
       '/v1/invitations/:id',
       {
+        config: { access: 'researcher' },
         schema: {
           tags: ['invitations'],
           params: invitationParams,
           response: { 200: invitationSchema, ...errorResponses },
         },
       },
-      async (request) => invitations.get(request.params.id),
+      async (request) => invitations.get(request.params.id, actingResearcher(request)),
     );
 
     app.post(
       '/v1/invitations/:id/:action',
       {
+        config: { access: 'researcher' },
         schema: {
           tags: ['invitations'],
           summary:
@@ -84,12 +89,14 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
           response: { 200: invitationSchema, ...errorResponses },
         },
       },
-      async (request) => invitations.act(request.params.id, request.params.action),
+      async (request) =>
+        invitations.act(request.params.id, request.params.action, { actor: actingResearcher(request) }),
     );
 
     app.post(
       '/v1/invitations/:id/snooze',
       {
+        config: { access: 'researcher' },
         schema: {
           tags: ['invitations'],
           summary: 'Snooze a suggestion until a time in the future: { until }',
@@ -98,12 +105,17 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
           response: { 200: invitationSchema, ...errorResponses },
         },
       },
-      async (request) => invitations.act(request.params.id, 'snooze', Date.parse(request.body.until)),
+      async (request) =>
+        invitations.act(request.params.id, 'snooze', {
+          snoozeUntil: Date.parse(request.body.until),
+          actor: actingResearcher(request),
+        }),
     );
 
     app.post(
       '/v1/invitations/digest',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['invitations'],
           summary:
@@ -118,6 +130,7 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
     app.get(
       '/v1/jobs/:id',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['jobs'],
           summary: 'A background job created through the API',

@@ -15,6 +15,7 @@ export function neighbourhoodRoutes(neighbourhood: NeighbourhoodService): Fastif
     app.get(
       '/v1/researchers/:id/related-papers',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['neighbourhood'],
           summary: "Papers near the researcher's interests that are not their own",
@@ -38,6 +39,7 @@ export function neighbourhoodRoutes(neighbourhood: NeighbourhoodService): Fastif
     app.get(
       '/v1/researchers/:id/similar',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['neighbourhood'],
           summary: 'Researchers with similar topics, regardless of the co-author graph',
@@ -56,6 +58,7 @@ export function neighbourhoodRoutes(neighbourhood: NeighbourhoodService): Fastif
     app.get(
       '/v1/researchers/:id/graph',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['neighbourhood'],
           summary:

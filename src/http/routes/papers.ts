@@ -18,6 +18,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.post(
       '/v1/papers',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['papers'],
           summary: 'Store one paper or a batch ({ papers: [...] }); idempotent on paper id',
@@ -37,6 +38,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.get(
       '/v1/papers',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['papers'],
           summary: 'All stored papers, by id',
@@ -54,6 +56,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.get(
       '/v1/papers/:id',
       {
+        config: { access: 'read' },
         schema: { tags: ['papers'], params: idParams, response: { 200: paperSchema, ...errorResponses } },
       },
       async (request) => papers.get(request.params.id),
@@ -61,7 +64,10 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
 
     app.delete(
       '/v1/papers/:id',
-      { schema: { tags: ['papers'], params: idParams, response: { 204: z.null(), ...errorResponses } } },
+      {
+        config: { access: 'admin' },
+        schema: { tags: ['papers'], params: idParams, response: { 204: z.null(), ...errorResponses } },
+      },
       async (request, reply) => {
         await papers.delete(request.params.id);
         return reply.status(204).send(null);
@@ -71,6 +77,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.get(
       '/v1/papers/:id/similar',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['papers'],
           summary: 'Nearest papers to a stored paper (never the paper itself), by cosine similarity',
@@ -93,6 +100,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.post(
       '/v1/papers/similar',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['papers'],
           summary: 'Nearest stored papers to a pasted abstract (with an optional title)',
@@ -113,6 +121,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.post(
       '/v1/papers/recommend',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['papers'],
           summary: 'Papers like the positive examples and unlike the negative ones',

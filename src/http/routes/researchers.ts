@@ -22,6 +22,7 @@ export function researchersRoutes(
     app.post(
       '/v1/researchers/:id/claim',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['researchers'],
           summary: 'Link an author record to a platform account (409 when another account holds it)',
@@ -36,6 +37,7 @@ export function researchersRoutes(
     app.delete(
       '/v1/researchers/:id/claim',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['researchers'],
           summary:
@@ -51,6 +53,7 @@ export function researchersRoutes(
     app.patch(
       '/v1/researchers/:id',
       {
+        config: { access: { owner: 'id' } },
         schema: {
           tags: ['researchers'],
           summary: 'Change openToCollaborate, interests, affiliations or verificationLevel',
@@ -66,6 +69,8 @@ export function researchersRoutes(
       app.route({
         method,
         url: '/v1/researchers/:id/followers/:followerId',
+        // The follower acts: their own token, or an admin key.
+        config: { access: { owner: 'followerId' } },
         schema: {
           tags: ['researchers'],
           summary: method === 'PUT' ? 'Follow a researcher' : 'Stop following a researcher',
@@ -80,6 +85,7 @@ export function researchersRoutes(
     app.post(
       '/v1/researchers/:id/refresh',
       {
+        config: { access: 'admin' },
         schema: {
           tags: ['researchers'],
           summary: 'Recompute the cached suggestions of a researcher now (a background job)',
@@ -96,6 +102,7 @@ export function researchersRoutes(
     app.get(
       '/v1/researchers',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['researchers'],
           summary: 'Search researchers by name (every word a prefix of a name word), or list them all by id',
@@ -115,6 +122,7 @@ export function researchersRoutes(
     app.get(
       '/v1/researchers/:id',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['researchers'],
           summary: 'Profile: record, counts, newest works and close collaborators',
@@ -128,6 +136,7 @@ export function researchersRoutes(
     app.get(
       '/v1/researchers/:id/papers',
       {
+        config: { access: 'read' },
         schema: {
           tags: ['researchers'],
           summary: "A researcher's works, newest first",
