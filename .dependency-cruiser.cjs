@@ -11,7 +11,7 @@
  */
 /** Where each layer lives. */
 const pathOf = {
-  domain: '^src/(domain/|errors\\.ts$|logger\\.ts$|config\\.ts$)',
+  domain: '^src/(domain/|errors\\.ts$|logger\\.ts$|metrics\\.ts$|config\\.ts$)',
   storage: '^src/storage/',
   embedding: '^src/embedding/',
   graph: '^src/graph/',

@@ -35,6 +35,11 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_EXPENSIVE_MAX: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  EMBEDDING_QUEUE_MAX: z.coerce.number().int().min(1).default(256),
+  CORS_ORIGINS: z.string().default(''),
   HNSW_M: z.coerce.number().int().min(4).max(64).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(16).max(1000).default(200),
   HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(2000).default(128),
@@ -75,9 +80,24 @@ export type Config = {
   keyPrefix: string;
   dataDir: string;
   embeddingCacheDir: string;
-  model: { dir: string; name: string; quantized: boolean; batchSize: number; threads: number };
+  model: {
+    dir: string;
+    name: string;
+    quantized: boolean;
+    batchSize: number;
+    threads: number;
+    /** Embedding tasks (of up to 8 texts) that may wait; more get 503 busy at once. */
+    queueMax: number;
+  };
   limits: { maxPapersPerRequest: number; maxAuthorsPerPaper: number; bodyLimitBytes: number };
-  http: { requestTimeoutMs: number; connectionTimeoutMs: number };
+  http: {
+    requestTimeoutMs: number;
+    connectionTimeoutMs: number;
+    /** Requests per credential (key, researcher or address) and route in a window; expensive routes get their own, smaller budget. */
+    rateLimit: { max: number; expensiveMax: number; windowMs: number };
+    /** Origins allowed by CORS; empty: CORS off. */
+    corsOrigins: string[];
+  };
   redisCommandTimeoutMs: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
   changeStreamMaxLen: number;
@@ -104,7 +124,7 @@ export type Config = {
   };
 };
 
-export const SCOPES = ['admin', 'read'] as const;
+export const SCOPES = ['admin', 'read', 'metrics'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
@@ -171,13 +191,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       quantized: e.EMBEDDING_QUANTIZED,
       batchSize: e.EMBEDDING_BATCH_SIZE,
       threads: e.EMBEDDING_THREADS,
+      queueMax: e.EMBEDDING_QUEUE_MAX,
     },
     limits: {
       maxPapersPerRequest: e.MAX_PAPERS_PER_REQUEST,
       maxAuthorsPerPaper: e.MAX_AUTHORS_PER_PAPER,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
     },
-    http: { requestTimeoutMs: e.REQUEST_TIMEOUT_MS, connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS },
+    http: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+      rateLimit: {
+        max: e.RATE_LIMIT_MAX,
+        expensiveMax: e.RATE_LIMIT_EXPENSIVE_MAX,
+        windowMs: e.RATE_LIMIT_WINDOW_MS,
+      },
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,

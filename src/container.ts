@@ -6,6 +6,7 @@ import { PooledEmbedder } from './embedding/pooled-embedder.ts';
 import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
 import { CollaboratorsService } from './services/collaborators-service.ts';
 import { InvitationFeedback } from './services/invitation-feedback.ts';
@@ -109,6 +110,24 @@ function wireServices(
   return services;
 }
 
+/** Fills the gauges that describe state kept elsewhere (queues, the index, the suggestion cache). */
+async function collectMetrics(
+  metrics: Metrics,
+  storage: Storage,
+  paperSearch: PaperSearch,
+  collaborators: Pick<CollaboratorsService, 'cacheStats'>,
+): Promise<void> {
+  const [stats, cache] = await Promise.all([paperSearch.stats(), collaborators.cacheStats()]);
+  metrics.indexSize.set(stats.size);
+  metrics.indexLag.set(stats.lagSeconds);
+  metrics.cache.set({ result: 'hit' }, cache.hit);
+  metrics.cache.set({ result: 'miss' }, cache.miss);
+  for (const [name, queue] of storage.queues.queues) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ queue: name, state }, count);
+  }
+}
+
 /** Readiness checks that answer within READINESS_TIMEOUT_MS whatever Redis does. */
 async function readinessOf(storage: Storage, paperSearch: PaperSearch, modelLoaded: boolean) {
   const withinTime = <T>(check: Promise<T>, fallback: T) =>
@@ -183,6 +202,7 @@ export function createContainer(config: Config, logger: Logger) {
     }),
   });
   let modelLoaded = false;
+  const metrics = createMetrics();
 
   return {
     config,
@@ -191,6 +211,8 @@ export function createContainer(config: Config, logger: Logger) {
     keys,
     embedder,
     repositories,
+    metrics,
+    collectMetrics: () => collectMetrics(metrics, storage, paperSearch, services.collaborators),
     paperIndex,
     researcherIndex,
     paperSearch,
@@ -227,12 +249,15 @@ export type Container = ReturnType<typeof createContainer>;
  */
 export function createApiContainer(config: Config, logger: Logger) {
   const storage = createStorage(config, logger);
+  const metrics = createMetrics();
   const pooled = new PooledEmbedder({
+    onEmbedded: (seconds, texts) => metrics.embedding.observe({ texts: textCountLabel(texts) }, seconds),
     modelsDir: config.model.dir,
     modelName: config.model.name,
     quantized: config.model.quantized,
     batchSize: config.model.batchSize,
     threads: config.model.threads,
+    queueMax: config.model.queueMax,
   });
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
   const indexThread = new IndexThread(config);
@@ -253,6 +278,11 @@ export function createApiContainer(config: Config, logger: Logger) {
     keys: storage.keys,
     embedder,
     repositories: storage.repositories,
+    metrics,
+    collectMetrics: async () => {
+      metrics.embeddingQueue.set(pooled.queued);
+      await collectMetrics(metrics, storage, paperSearch, services.collaborators);
+    },
     queues: storage.queues,
     services,
 
@@ -275,6 +305,9 @@ export function createApiContainer(config: Config, logger: Logger) {
 }
 
 /** What the HTTP app needs, in either layout. */
-export type AppContainer = Pick<Container, 'config' | 'logger' | 'queues' | 'readiness' | 'repositories'> & {
+export type AppContainer = Pick<
+  Container,
+  'config' | 'logger' | 'queues' | 'readiness' | 'repositories' | 'redis' | 'metrics' | 'collectMetrics'
+> & {
   services: Omit<Container['services'], 'rankingModel'>;
 };

@@ -58,3 +58,15 @@ export class ForbiddenError extends AppError {
     super('forbidden', 403, message, details);
   }
 }
+
+export class RateLimitedError extends AppError {
+  constructor(message: string, details: unknown) {
+    super('rate_limited', 429, message, details);
+  }
+}
+
+export class BusyError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super('busy', 503, message, details);
+  }
+}

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { BusyError } from '../errors.ts';
 import type { Embedder } from './embedder.ts';
 import type { TransformersOptions } from './transformers-embedder.ts';
 import { MODEL_DIMENSION, modelVersionOf } from './transformers-embedder.ts';
@@ -15,10 +16,21 @@ export class PooledEmbedder implements Embedder {
   readonly dimension = MODEL_DIMENSION;
   readonly modelVersion: string;
   private readonly pool: Piscina;
+  private readonly queueMax: number;
+  private readonly onEmbedded: (seconds: number, texts: number) => void;
 
-  constructor(options: TransformersOptions & { threads: number }) {
+  constructor(
+    options: TransformersOptions & {
+      threads: number;
+      queueMax: number;
+      /** Told how long each call took (queueing included) and how many texts it had. */
+      onEmbedded?: (seconds: number, texts: number) => void;
+    },
+  ) {
+    this.onEmbedded = options.onEmbedded ?? (() => undefined);
     this.modelVersion = modelVersionOf(options);
-    const { threads, ...model } = options;
+    const { threads, queueMax, onEmbedded: _, ...model } = options;
+    this.queueMax = queueMax;
     this.pool = new Piscina({
       filename: new URL('../threads/load-typescript.mjs', import.meta.url).href,
       workerData: { module: new URL('./embedding-thread.ts', import.meta.url).href, options: model },
@@ -28,17 +40,34 @@ export class PooledEmbedder implements Embedder {
     });
   }
 
+  /** Embedding tasks waiting for a thread: a gauge for /metrics. */
+  get queued(): number {
+    return this.pool.queueSize;
+  }
+
   /** Resolves once a thread has loaded the model. */
   async load(): Promise<void> {
     await this.embed(['warm-up']);
   }
 
+  /**
+   * A burst beyond what the threads can catch up on soon (EMBEDDING_QUEUE_MAX tasks waiting) is refused
+   * at once with 503, not queued for minutes behind everything else.
+   */
   async embed(texts: string[]): Promise<Float32Array[]> {
+    const needed = Math.ceil(texts.length / TEXTS_PER_TASK);
+    // A call larger than the queue is still taken when nothing waits, so one big batch is never refused.
+    if (this.pool.queueSize > 0 && this.pool.queueSize + needed > this.queueMax) {
+      throw new BusyError('the embedding queue is full; try again shortly', { queued: this.pool.queueSize });
+    }
+    const started = performance.now();
     const tasks: Promise<Float32Array>[] = [];
     for (let start = 0; start < texts.length; start += TEXTS_PER_TASK) {
       tasks.push(this.pool.run({ texts: texts.slice(start, start + TEXTS_PER_TASK) }));
     }
-    return (await Promise.all(tasks)).flatMap((rows) =>
+    const results = await Promise.all(tasks);
+    if (texts.length > 0) this.onEmbedded((performance.now() - started) / 1000, texts.length);
+    return results.flatMap((rows) =>
       Array.from({ length: rows.length / this.dimension }, (_, i) =>
         rows.slice(i * this.dimension, (i + 1) * this.dimension),
       ),

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,10 +14,12 @@ import { InvalidInputError } from '../errors.ts';
 import { requestTraining } from '../services/training-requests.ts';
 import { registerAuth, securitySchemes } from './auth.ts';
 import { registerErrorHandler } from './error-handler.ts';
+import { registerRateLimits } from './rate-limits.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationsRoutes } from './routes/invitations.ts';
+import { metricsRoute } from './routes/metrics.ts';
 import { neighbourhoodRoutes } from './routes/neighbourhood.ts';
 import { papersRoutes } from './routes/papers.ts';
 import { researchersRoutes } from './routes/researchers.ts';
@@ -31,6 +35,10 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   const { requestTimeoutMs, connectionTimeoutMs } = config.http;
   const app = Fastify({
     loggerInstance: container.logger as FastifyBaseLogger,
+    // A caller's x-request-id is kept (tracing across services), else one is made; it is in every log
+    // line of the request (reqId), in the x-request-id response header and in error bodies.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     bodyLimit: config.limits.bodyLimitBytes,
     // A client that sends less than it announced, or nothing at all, is cut off (408 or close)
     // instead of holding a connection for minutes.
@@ -78,7 +86,22 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
     }
   });
 
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (config.http.corsOrigins.length > 0) await app.register(cors, { origin: config.http.corsOrigins });
   registerAuth(app, config.auth);
+  const { metrics } = container;
+  await registerRateLimits(app, container.redis, config.keyPrefix, config.http.rateLimit, () =>
+    metrics.rateLimited.inc(),
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    metrics.http.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
   await app.register(swagger, {
     openapi: {
       components: { securitySchemes },
@@ -94,6 +117,7 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes(() => container.readiness()));
+  await app.register(metricsRoute(container.metrics.registry, () => container.collectMetrics()));
   await app.register(papersRoutes(container.services.papers));
   await app.register(
     researchersRoutes(container.services.researchers, async (id) => {

@@ -9,7 +9,7 @@ import { errorBody } from './error-handler.ts';
 /** Who is calling: a platform API key with its scopes, a signed-in researcher, or nobody. */
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'key'; scopes: ReadonlySet<Scope> }
+  | { kind: 'key'; id: string; scopes: ReadonlySet<Scope> }
   | { kind: 'researcher'; id: string };
 
 /**
@@ -17,7 +17,7 @@ export type Principal =
  * parameter (or an admin key); or any researcher, the use-case checking which object is theirs (or
  * an admin key).
  */
-export type Access = 'public' | 'read' | 'admin' | { owner: string } | 'researcher';
+export type Access = 'public' | 'read' | 'admin' | 'metrics' | { owner: string } | 'researcher';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,7 +29,11 @@ declare module 'fastify' {
 }
 
 export const API_KEY_HEADER = 'x-api-key';
-const ADMIN_ON_EVERYTHING: Principal = { kind: 'key', scopes: new Set<Scope>(['admin', 'read']) };
+const ADMIN_ON_EVERYTHING: Principal = {
+  kind: 'key',
+  id: 'auth-disabled',
+  scopes: new Set<Scope>(['admin', 'read']),
+};
 
 /** The researcher a request acts for, when it carries a researcher token (else null: a platform key). */
 export function actingResearcher(request: FastifyRequest): string | null {
@@ -38,12 +42,14 @@ export function actingResearcher(request: FastifyRequest): string | null {
 
 /** Turns the credentials of a request into a principal; bad credentials are a 401. */
 export class Authenticator {
-  private readonly keys: { digest: Buffer; scopes: ReadonlySet<Scope> }[];
+  private readonly keys: { digest: Buffer; id: string; scopes: ReadonlySet<Scope> }[];
   private readonly tokenKey: Uint8Array | null;
 
   constructor(private readonly auth: Config['auth']) {
+    // A key is known by the start of its digest (budgets, metrics, logs), never by the key itself.
     this.keys = auth.apiKeys.map((k) => ({
       digest: Buffer.from(k.sha256, 'hex'),
+      id: k.sha256.slice(0, 12),
       scopes: new Set(k.scopes),
     }));
     this.tokenKey = auth.researcherTokens ? new TextEncoder().encode(auth.researcherTokens.secret) : null;
@@ -63,11 +69,10 @@ export class Authenticator {
   /** Compares the key's digest with every configured one in constant time. */
   private keyPrincipal(key: string): Principal {
     const digest = createHash('sha256').update(key).digest();
-    let found: ReadonlySet<Scope> | null = null;
-    for (const candidate of this.keys)
-      if (timingSafeEqual(candidate.digest, digest)) found = candidate.scopes;
+    let found: { id: string; scopes: ReadonlySet<Scope> } | null = null;
+    for (const candidate of this.keys) if (timingSafeEqual(candidate.digest, digest)) found = candidate;
     if (!found) throw new UnauthorizedError('unknown API key');
-    return { kind: 'key', scopes: found };
+    return { kind: 'key', id: found.id, scopes: found.scopes };
   }
 
   private async researcherPrincipal(token: string): Promise<Principal> {
@@ -102,7 +107,7 @@ export function authorize(principal: Principal, access: Access, params: Record<s
     );
   }
   const isAdmin = principal.kind === 'key' && principal.scopes.has('admin');
-  if (access === 'admin' || access === 'read') {
+  if (access === 'admin' || access === 'read' || access === 'metrics') {
     // admin includes read: a platform's admin key can also read.
     if (principal.kind === 'key' && (principal.scopes.has(access) || isAdmin)) return;
     throw new ForbiddenError(`this needs an API key with the ${access} scope`, { needs: access });
@@ -124,7 +129,7 @@ export function authorize(principal: Principal, access: Access, params: Record<s
 /** OpenAPI security requirements of an access rule. */
 function securityOf(access: Access): Record<string, string[]>[] {
   if (access === 'public') return [];
-  if (access === 'read' || access === 'admin') return [{ apiKey: [] }];
+  if (access === 'read' || access === 'admin' || access === 'metrics') return [{ apiKey: [] }];
   return [{ apiKey: [] }, { researcherToken: [] }];
 }
 
@@ -169,7 +174,9 @@ export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
     } catch (error) {
       // Answered here, so that plugins with error handlers of their own (bull-board) answer the same.
       if (!(error instanceof AppError)) throw error;
-      return reply.status(error.status).send(errorBody(error));
+      const body = errorBody(error);
+      body.error.requestId = request.id;
+      return reply.status(error.status).send(body);
     }
   });
 }

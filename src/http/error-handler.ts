@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 import { isRedisUnavailable } from '../storage/redis.ts';
 
-type ErrorBody = { error: { code: string; message: string; details: unknown } };
+type ErrorBody = { error: { code: string; message: string; details: unknown; requestId?: string } };
 type Issue = { path: string; message: string; rule?: string };
 type RawIssue = {
   code?: string;
@@ -86,7 +86,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
       };
     } else if (isRedisUnavailable(error)) {
       status = 503;
-      reply.header('retry-after', '1');
       body = {
         error: {
           code: 'store_unavailable',
@@ -105,6 +104,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
       body = { error: { code: 'internal_error', message: 'internal server error', details: null } };
     }
     if (status >= 500 && error instanceof AppError) request.log.warn({ err: error }, error.message);
+    body.error.requestId = request.id;
+    // Every "not now" (store unreachable, embedding queue full) tells the client when to come back.
+    if (status === 503) reply.header('retry-after', '1');
     return reply.status(status).send(body);
   });
 
@@ -114,6 +116,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         code: 'route_not_found',
         message: `no route for ${request.method} ${request.url.split('?')[0]}`,
         details: null,
+        requestId: request.id,
       },
     }),
   );

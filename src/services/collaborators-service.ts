@@ -44,14 +44,23 @@ type Deps = {
 
 /** Suggested collaborators: load the researcher, leave out who they said no to, rank, explain, cache. */
 export class CollaboratorsService {
+  private readonly cacheResults = { hit: 0, miss: 0 };
+
   constructor(private readonly deps: Deps) {}
+
+  /** How often requests for suggestions were answered from the cache since the process started. */
+  async cacheStats(): Promise<{ hit: number; miss: number }> {
+    return { ...this.cacheResults };
+  }
 
   /** Suggestions for a stored researcher: from the precomputed cache when it may answer, else computed now. */
   async suggestForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
     const [cached, modelVersion] = await Promise.all([this.deps.cache.get(id), this.deps.models.version()]);
     if (cacheCanAnswer(options, cached, modelVersion)) {
+      this.cacheResults.hit += 1;
       return { ...cached, items: cached.items.slice(0, options.limit) };
     }
+    this.cacheResults.miss += 1;
     return this.computeForResearcher(id, options);
   }
 

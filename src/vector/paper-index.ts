@@ -186,6 +186,11 @@ export class PaperIndex {
     return this.lastChangeId;
   }
 
+  /** The id of the newest change in Redis. */
+  latestChange(): Promise<string> {
+    return this.papers.latestChangeId();
+  }
+
   /** True when no change in Redis is waiting to be applied here. */
   async inSync(): Promise<boolean> {
     return compareStreamIds(await this.papers.latestChangeId(), this.lastChangeId) <= 0;

@@ -1,5 +1,5 @@
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
-import type { PaperIndex } from './paper-index.ts';
+import { compareStreamIds, type PaperIndex } from './paper-index.ts';
 import type { SearchHit } from './vector-index.ts';
 
 /**
@@ -11,6 +11,8 @@ export interface PaperSearch {
   catchUp(): Promise<number>;
   inSync(): Promise<boolean>;
   search(vector: Float32Array, limit: number, filters: PaperFilters): Promise<SearchHit[]>;
+  /** Papers in the index, and how far (seconds) it is behind the newest change in Redis. */
+  stats(): Promise<{ size: number; lagSeconds: number }>;
 }
 
 /** The paper index of this thread, as a PaperSearch. */
@@ -18,6 +20,15 @@ export function localPaperSearch(index: PaperIndex): PaperSearch {
   return {
     catchUp: () => index.catchUp(),
     inSync: () => index.inSync(),
+    async stats() {
+      const applied = index.lastAppliedChange;
+      const latest = await index.latestChange();
+      const lagMs =
+        compareStreamIds(latest, applied) > 0
+          ? Number(latest.split('-')[0]) - Number(applied.split('-')[0])
+          : 0;
+      return { size: index.index.size, lagSeconds: Math.max(0, lagMs) / 1000 };
+    },
     async search(vector, limit, filters) {
       await index.catchUp();
       return index.index.search(vector, limit, paperFilter(filters));

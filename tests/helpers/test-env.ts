@@ -36,6 +36,9 @@ export function testEnvironment(name: string, extra: Record<string, string> = {}
     WORKER_HEALTH_PORT: '0',
     // Use-case tests call the API as an admin; the authorization tests configure keys and tokens.
     AUTH_DISABLED: 'true',
+    // Suites send thousands of requests with one credential: budgets are tested on their own.
+    RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_EXPENSIVE_MAX: '1000000',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...extra,
   };

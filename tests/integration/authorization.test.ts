@@ -88,6 +88,8 @@ const routes = (): { rule: Rule; request: InjectOptions }[] => [
   },
   { rule: 'admin', request: { url: '/v1/jobs/suggestions:999999' } },
   { rule: 'admin', request: { url: '/admin/queues' } },
+  // /metrics takes the metrics scope too (no such key here), and admin keys.
+  { rule: 'admin', request: { url: '/metrics' } },
   { rule: 'owner', request: { method: 'PATCH', url: `/v1/researchers/${owner}`, payload: {} } },
   { rule: 'owner', request: { url: `/v1/researchers/${owner}/invitations` } },
   { rule: 'owner', request: { method: 'PUT', url: `/v1/researchers/${owner}/blocked/${candidate}` } },

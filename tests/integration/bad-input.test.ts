@@ -291,6 +291,7 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
       code: 'invalid_media_type',
       message: expect.any(String),
       details: null,
+      requestId: text.headers['x-request-id'],
     });
   });
 
@@ -316,11 +317,14 @@ describe('bad input gets a clear 4xx JSON error and stores nothing', () => {
 
   it('every error carries details, null where there are none', async () => {
     const notFound = await t.app.inject({ url: '/v1/nothing-here' });
+    // The request id is in the body and the header alike, for support requests and log searches.
     expect(notFound.json().error).toEqual({
       code: 'route_not_found',
       message: expect.any(String),
       details: null,
+      requestId: notFound.headers['x-request-id'],
     });
+    expect(notFound.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const missing = await t.app.inject({ url: '/v1/papers/no-such-paper' });
     expect(missing.json().error.details).toEqual({ kind: 'paper', id: 'no-such-paper' });
   });

@@ -37,7 +37,7 @@ export function collaboratorsRoutes(
     app.get(
       '/v1/researchers/:id/collaborators',
       {
-        config: { access: 'read' },
+        config: { access: 'read', cost: 'expensive' },
         schema: {
           tags: ['collaborators'],
           summary: 'Suggested collaborators with the evidence for each',
@@ -65,7 +65,7 @@ export function collaboratorsRoutes(
     app.post(
       '/v1/collaborators/suggest',
       {
-        config: { access: 'read' },
+        config: { access: 'read', cost: 'expensive' },
         schema: {
           tags: ['collaborators'],
           summary: 'Cold start: suggested collaborators for free text and/or a few stored papers, by topic',

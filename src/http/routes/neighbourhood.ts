@@ -58,7 +58,7 @@ export function neighbourhoodRoutes(neighbourhood: NeighbourhoodService): Fastif
     app.get(
       '/v1/researchers/:id/graph',
       {
-        config: { access: 'read' },
+        config: { access: 'read', cost: 'expensive-when-deep' },
         schema: {
           tags: ['neighbourhood'],
           summary:

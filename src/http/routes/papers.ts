@@ -18,7 +18,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.post(
       '/v1/papers',
       {
-        config: { access: 'admin' },
+        config: { access: 'admin', cost: 'expensive' },
         schema: {
           tags: ['papers'],
           summary: 'Store one paper or a batch ({ papers: [...] }); idempotent on paper id',
@@ -100,7 +100,7 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
     app.post(
       '/v1/papers/similar',
       {
-        config: { access: 'read' },
+        config: { access: 'read', cost: 'expensive' },
         schema: {
           tags: ['papers'],
           summary: 'Nearest stored papers to a pasted abstract (with an optional title)',

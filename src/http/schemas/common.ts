@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { idSchema } from '../../domain/paper.ts';
 
 export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown(),
+    /** The request's id, also in the x-request-id header and every log line of the request. */
+    requestId: z.string().optional(),
+  }),
 });
 
 /** Error responses every route may give. */
