@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -39,6 +39,19 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
     // line of the request (reqId), in the x-request-id response header and in error bodies.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Ids are up to 200 characters, percent-encoded up to 9 bytes each in paths.
+    routerOptions: { maxParamLength: 2000 },
+    // Malformed URLs and the like are answered in the error shape too.
+    frameworkErrors: (error, request, reply) => {
+      (reply as unknown as FastifyReply)
+        .code(400)
+        .type('application/json')
+        .send(
+          JSON.stringify({
+            error: { code: 'bad_request', message: error.message, details: null, requestId: request.id },
+          }),
+        );
+    },
     bodyLimit: config.limits.bodyLimitBytes,
     // A client that sends less than it announced, or nothing at all, is cut off (408 or close)
     // instead of holding a connection for minutes.
@@ -102,8 +115,17 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
       reply.elapsedTime / 1000,
     );
   });
+  // Readable, stable operation ids for generated clients: GET /v1/researchers/:id/collaborators
+  // → getResearchersByIdCollaborators.
+  app.addHook('onRoute', (route) => {
+    if (route.schema && !route.schema.hide && !route.schema.operationId) {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      route.schema = { ...route.schema, operationId: operationIdOf(methods[0]!, route.url) };
+    }
+  });
   await app.register(swagger, {
     openapi: {
+      servers: [{ url: '/', description: 'this PeerScout server' }],
       components: { securitySchemes },
       info: {
         title: 'PeerScout API',
@@ -134,4 +156,15 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   );
   await app.register(neighbourhoodRoutes(container.services.neighbourhood));
   return app;
+}
+
+/** `GET /v1/researchers/:id/collaborators` → `getResearchersByIdCollaborators`. */
+function operationIdOf(method: string, url: string): string {
+  const words = url
+    .split('/')
+    .filter((part) => part && part !== 'v1')
+    .map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part))
+    .flatMap((part) => part.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean);
+  return [method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
 }

@@ -69,6 +69,8 @@ export function invitationsRoutes(invitations: InvitationsService, queues: JobQu
         config: { access: 'researcher' },
         schema: {
           tags: ['invitations'],
+          summary:
+            'One invitation (a researcher token reads only invitations it is the recipient or candidate of)',
           params: invitationParams,
           response: { 200: invitationSchema, ...errorResponses },
         },

@@ -57,7 +57,12 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
       '/v1/papers/:id',
       {
         config: { access: 'read' },
-        schema: { tags: ['papers'], params: idParams, response: { 200: paperSchema, ...errorResponses } },
+        schema: {
+          tags: ['papers'],
+          summary: 'One stored paper',
+          params: idParams,
+          response: { 200: paperSchema, ...errorResponses },
+        },
       },
       async (request) => papers.get(request.params.id),
     );
@@ -66,7 +71,12 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
       '/v1/papers/:id',
       {
         config: { access: 'admin' },
-        schema: { tags: ['papers'], params: idParams, response: { 204: z.null(), ...errorResponses } },
+        schema: {
+          tags: ['papers'],
+          summary: 'Delete a paper (its author links go with it; researcher records stay)',
+          params: idParams,
+          response: { 204: z.null(), ...errorResponses },
+        },
       },
       async (request, reply) => {
         await papers.delete(request.params.id);
