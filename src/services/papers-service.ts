@@ -92,6 +92,12 @@ export class PapersService {
     return papers.map((paper, i) => ({ id: paper.id, status: statuses[i]!, paper }));
   }
 
+  /** The search index's size and lag, once it has applied every change written so far. */
+  async indexStats(): Promise<{ size: number; lagSeconds: number }> {
+    await this.deps.index.catchUp();
+    return this.deps.index.stats();
+  }
+
   async get(id: string): Promise<Paper> {
     const paper = await this.deps.papers.get(id);
     if (!paper) throw new NotFoundError('paper', id);
