@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, PrivateRedis, waitFor } from '../helpers/processes.ts';
+import { freePort, PrivateRedis, startWorker, stopProcess, waitFor } from '../helpers/processes.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 const sample = readSample();
@@ -47,6 +47,82 @@ describe('when Redis is unreachable', () => {
     await redis.start();
     await waitFor(async () => (await t.app.inject({ url: paperUrl })).statusCode === 200, 10_000, 'recovery');
     expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+});
+
+describe('when Redis goes away while the API and a worker run a digest', () => {
+  it('then the API answers 503 and both report not ready, both recover by themselves, and the digest ends with nothing lost or doubled', async () => {
+    const redis = new PrivateRedis(await freePort());
+    await redis.start();
+    cleanups.push(() => redis.remove());
+    const healthPort = await freePort();
+    const t: TestApp = await startTestApp(
+      'resilience-both',
+      {
+        REDIS_URL: redis.url,
+        INVITATIONS_PER_DIGEST: '3',
+        WORKER_HEALTH_PORT: String(healthPort),
+        HOST: '127.0.0.1',
+      },
+      { threads: true },
+    );
+    cleanups.push(() => stopTestApp(t));
+    await t.container.services.papers.store(sample);
+    await t.container.services.papers.indexStats(); // the index thread applies the import
+    expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    const counts = new Map<string, number>();
+    for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
+    const claimed = [...counts]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 30)
+      .map(([id]) => id);
+    for (const id of claimed) {
+      await t.container.repositories.researchers.claim(id, `account-${id}`);
+      await t.container.repositories.researchers.updateProfile(id, { openToCollaborate: true });
+    }
+    const worker = await startWorker(t.env);
+    cleanups.push(() => stopProcess(worker));
+    const workerReady = async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status;
+    expect(await workerReady()).toBe(200);
+    const period = '2026-W40';
+    await t.container.queues.add('invitation-digest-fanout', { period, cursor: '0' });
+    const written = async () =>
+      (
+        await Promise.all(
+          claimed.map((id) => t.container.repositories.invitations.periodCandidates(id, period)),
+        )
+      ).flat().length;
+    await waitFor(async () => (await written()) >= 5, 120_000, 'the first invitations');
+
+    await redis.stop('SIGKILL');
+    const during = await timed(() => t.app.inject({ url: `/v1/researchers/${claimed[0]}` }));
+    expect(during.result.statusCode).toBe(503);
+    expect(during.ms).toBeLessThan(2500);
+    expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+    expect(await workerReady()).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+
+    await redis.start();
+    await waitFor(async () => (await t.app.inject({ url: '/readyz' })).statusCode === 200, 20_000, 'the API');
+    await waitFor(async () => (await workerReady()) === 200, 20_000, 'the worker');
+    await waitFor(
+      async () =>
+        (await t.container.repositories.invitations.digestsComplete(period, claimed)).every(Boolean),
+      180_000,
+      'every digest',
+    );
+    await stopProcess(worker);
+    // Nothing doubled: at most 3 per recipient and never one (recipient, candidate) twice; nothing lost:
+    // running every digest again writes nothing.
+    for (const id of claimed) {
+      const inbox = (await t.container.repositories.invitations.list(id, 'inbox')).filter(
+        (i) => i.period === period,
+      );
+      expect(inbox.length).toBeLessThanOrEqual(3);
+      expect(new Set(inbox.map((i) => i.candidate)).size).toBe(inbox.length);
+      expect((await t.container.services.invitations.digest(id, period)).created).toEqual([]);
+    }
+    expect(await written()).toBeGreaterThan(claimed.length);
   });
 });
 
