@@ -1,32 +1,18 @@
 import http from 'node:http';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { type Container, createContainer } from '../../src/container.ts';
+import type { Container } from '../../src/container.ts';
 import type { Paper } from '../../src/domain/paper.ts';
 import { isoWeek } from '../../src/jobs/definitions.ts';
 import { queuePrefix } from '../../src/jobs/queues.ts';
-import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/storage/redis.ts';
+import { prepareClaimedStore, researchersByPaperCount } from '../helpers/digest-store.ts';
 import { freePort, startWorker, stopProcess, waitFor } from '../helpers/processes.ts';
-import { cleanUp, readSample, startTestApp, stopTestApp, testEnvironment } from '../helpers/test-env.ts';
+import { readSample, startTestApp, stopTestApp } from '../helpers/test-env.ts';
 
 const sample = readSample();
 const PERIOD = '2026-W21';
-const counts = new Map<string, number>();
-for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
-const prolific = [...counts]
-  .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-  .slice(0, 12)
-  .map(([id]) => id);
-
-const workerSettings = {
-  INVITATIONS_PER_DIGEST: '3',
-  WORKER_CONCURRENCY: '1',
-  WORKER_LOCK_DURATION_MS: '2000',
-  INVITATION_CRON: '0 0 1 1 *',
-  REFRESH_DEBOUNCE_MS: '600000',
-};
+const prolific = researchersByPaperCount(sample).slice(0, 12);
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -34,19 +20,8 @@ afterAll(async () => {
 });
 
 /** A store with the sample; the given researchers have claimed their records and are open. */
-async function prepareStore(name: string, claimed: string[], extra: Record<string, string> = {}) {
-  const env = testEnvironment(name, { ...workerSettings, ...extra });
-  const config = loadConfig(env);
-  const container = createContainer(config, createLogger('warn'));
-  cleanups.push(() => cleanUp(config));
-  cleanups.push(() => container.close());
-  await container.services.papers.store(sample);
-  for (const id of claimed) {
-    await container.repositories.researchers.claim(id, `account-${id}`);
-    await container.repositories.researchers.updateProfile(id, { openToCollaborate: true });
-  }
-  return { env, config, container };
-}
+const prepareStore = (name: string, claimed: string[], extra: Record<string, string> = {}) =>
+  prepareClaimedStore(name, sample, claimed, cleanups, extra);
 
 async function allComplete(container: Container, recipients: string[], period = PERIOD) {
   return (await container.repositories.invitations.digestsComplete(period, recipients)).every(Boolean);

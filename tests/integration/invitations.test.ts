@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collaboratorOptions } from '../../src/recommend/collaborator-ranking.ts';
 import { invitationId } from '../../src/storage/invitation-repository.ts';
+import { researchersByPaperCount } from '../helpers/digest-store.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 /**
@@ -10,10 +11,7 @@ import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/
  */
 let t: TestApp;
 const sample = readSample();
-const counts = new Map<string, number>();
-for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
-const byPapers = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
-const pool = byPapers.slice(0, 60);
+const pool = researchersByPaperCount(sample).slice(0, 60);
 const used = new Set<string>();
 let periods = 0;
 

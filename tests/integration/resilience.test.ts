@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { researchersByPaperCount } from '../helpers/digest-store.ts';
 import { freePort, PrivateRedis, startWorker, stopProcess, waitFor } from '../helpers/processes.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
@@ -70,18 +71,16 @@ describe('when Redis goes away while the API and a worker run a digest', () => {
     await t.container.services.papers.store(sample);
     await t.container.services.papers.indexStats(); // the index thread applies the import
     expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
-    const counts = new Map<string, number>();
-    for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
-    const claimed = [...counts]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, 30)
-      .map(([id]) => id);
+    const claimed = researchersByPaperCount(sample).slice(0, 30);
     for (const id of claimed) {
       await t.container.repositories.researchers.claim(id, `account-${id}`);
       await t.container.repositories.researchers.updateProfile(id, { openToCollaborate: true });
     }
     const worker = await startWorker(t.env);
     cleanups.push(() => stopProcess(worker));
+    // The worker learns the ranking models at start; the digest runs on them (a ranking that changed
+    // mid-run would make "a re-run writes nothing" untrue).
+    await waitFor(async () => (await t.container.repositories.rankers.get()) !== null, 120_000, 'the models');
     const workerReady = async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status;
     expect(await workerReady()).toBe(200);
     const period = '2026-W40';

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collaboratorOptions } from '../../src/recommend/collaborator-ranking.ts';
+import { researchersByPaperCount } from '../helpers/digest-store.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 let t: TestApp;
 const sample = readSample();
-const counts = new Map<string, number>();
-for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
-const recipient = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+const recipient = researchersByPaperCount(sample)[0]!;
 
 beforeAll(async () => {
   t = await startTestApp('suggestion-cache');

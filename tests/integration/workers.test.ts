@@ -3,32 +3,19 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../../src/config.ts';
-import { type Container, createContainer } from '../../src/container.ts';
+import type { Config } from '../../src/config.ts';
+import type { Container } from '../../src/container.ts';
 import type { Paper } from '../../src/domain/paper.ts';
 import { queuePrefix } from '../../src/jobs/queues.ts';
-import { createLogger } from '../../src/logger.ts';
 import { createRedis } from '../../src/storage/redis.ts';
+import { prepareClaimedStore, researchersByPaperCount } from '../helpers/digest-store.ts';
 import { freePort, PrivateRedis, startWorker, stopProcess, waitFor } from '../helpers/processes.ts';
-import { cleanUp, readSample, testEnvironment } from '../helpers/test-env.ts';
+import { readSample } from '../helpers/test-env.ts';
 
 const sample = readSample();
 const PERIOD = '2026-W20';
 const RECIPIENTS = 40;
-const counts = new Map<string, number>();
-for (const p of sample) for (const a of p.authors) counts.set(a.id, (counts.get(a.id) ?? 0) + 1);
-const claimed = [...counts]
-  .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-  .slice(0, RECIPIENTS)
-  .map(([id]) => id);
-
-const workerSettings = {
-  INVITATIONS_PER_DIGEST: '3',
-  WORKER_CONCURRENCY: '1',
-  WORKER_LOCK_DURATION_MS: '2000',
-  INVITATION_CRON: '0 0 1 1 *',
-  REFRESH_DEBOUNCE_MS: '600000',
-};
+const claimed = researchersByPaperCount(sample).slice(0, RECIPIENTS);
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -36,19 +23,8 @@ afterAll(async () => {
 });
 
 /** A store with the sample, where the most prolific researchers have claimed their records and are open. */
-async function prepareStore(name: string, extra: Record<string, string> = {}) {
-  const env = testEnvironment(name, { ...workerSettings, ...extra });
-  const config = loadConfig(env);
-  const container = createContainer(config, createLogger('warn'));
-  cleanups.push(() => cleanUp(config));
-  cleanups.push(() => container.close());
-  await container.services.papers.store(sample);
-  for (const id of claimed) {
-    await container.repositories.researchers.claim(id, `account-${id}`);
-    await container.repositories.researchers.updateProfile(id, { openToCollaborate: true });
-  }
-  return { env, config, container };
-}
+const prepareStore = (name: string, extra: Record<string, string> = {}) =>
+  prepareClaimedStore(name, sample, claimed, cleanups, extra);
 
 async function digestJobsDone(container: Container): Promise<boolean> {
   return (await container.repositories.invitations.digestsComplete(PERIOD, claimed)).every(Boolean);
