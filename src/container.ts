@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { CachedEmbedder } from './embedding/cached-embedder.ts';
 import type { Embedder } from './embedding/embedder.ts';
 import { PooledEmbedder } from './embedding/pooled-embedder.ts';
-import { TransformersEmbedder } from './embedding/transformers-embedder.ts';
+import { TransformersEmbedder, type TransformersOptions } from './embedding/transformers-embedder.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
@@ -35,6 +35,12 @@ const PROFILE_TOPICS = 8;
 const READINESS_TIMEOUT_MS = 500;
 
 export type StartOptions = { backgroundSync?: boolean };
+
+/** The local model, as both layouts load it. */
+function modelOptions(config: Config): TransformersOptions {
+  const { dir, name, quantized, batchSize } = config.model;
+  return { modelsDir: dir, modelName: name, quantized, batchSize };
+}
 
 /** Redis, key names, repositories and queues: what every layout shares. */
 function createStorage(config: Config, logger: Logger) {
@@ -151,12 +157,7 @@ async function readinessOf(storage: Storage, paperSearch: PaperSearch, modelLoad
 export function createContainer(config: Config, logger: Logger) {
   const storage = createStorage(config, logger);
   const { redis, keys, repositories } = storage;
-  const transformers = new TransformersEmbedder({
-    modelsDir: config.model.dir,
-    modelName: config.model.name,
-    quantized: config.model.quantized,
-    batchSize: config.model.batchSize,
-  });
+  const transformers = new TransformersEmbedder(modelOptions(config));
   const embedder = new CachedEmbedder(transformers, config.embeddingCacheDir);
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
@@ -251,11 +252,8 @@ export function createApiContainer(config: Config, logger: Logger) {
   const storage = createStorage(config, logger);
   const metrics = createMetrics();
   const pooled = new PooledEmbedder({
+    ...modelOptions(config),
     onEmbedded: (seconds, texts) => metrics.embedding.observe({ texts: textCountLabel(texts) }, seconds),
-    modelsDir: config.model.dir,
-    modelName: config.model.name,
-    quantized: config.model.quantized,
-    batchSize: config.model.batchSize,
     threads: config.model.threads,
     queueMax: config.model.queueMax,
   });

@@ -10,10 +10,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContainer } from '../container.ts';
-import { InvalidInputError } from '../errors.ts';
+import { AppError, InvalidInputError } from '../errors.ts';
 import { requestTraining } from '../services/training-requests.ts';
 import { registerAuth, securitySchemes } from './auth.ts';
-import { registerErrorHandler } from './error-handler.ts';
+import { errorBody, registerErrorHandler } from './error-handler.ts';
 import { registerRateLimits } from './rate-limits.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
@@ -43,14 +43,8 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
     routerOptions: { maxParamLength: 2000 },
     // Malformed URLs and the like are answered in the error shape too.
     frameworkErrors: (error, request, reply) => {
-      (reply as unknown as FastifyReply)
-        .code(400)
-        .type('application/json')
-        .send(
-          JSON.stringify({
-            error: { code: 'bad_request', message: error.message, details: null, requestId: request.id },
-          }),
-        );
+      const body = errorBody(new AppError('bad_request', 400, error.message, null), request.id);
+      (reply as unknown as FastifyReply).code(400).type('application/json').send(JSON.stringify(body));
     },
     bodyLimit: config.limits.bodyLimitBytes,
     // A client that sends less than it announced, or nothing at all, is cut off (408 or close)

@@ -174,9 +174,7 @@ export function registerAuth(app: FastifyInstance, auth: Config['auth']): void {
     } catch (error) {
       // Answered here, so that plugins with error handlers of their own (bull-board) answer the same.
       if (!(error instanceof AppError)) throw error;
-      const body = errorBody(error);
-      body.error.requestId = request.id;
-      return reply.status(error.status).send(body);
+      return reply.status(error.status).send(errorBody(error, request.id));
     }
   });
 }

@@ -46,9 +46,9 @@ function codeFromFastify(code: string | undefined, fallback: string): string {
   return code ? code.replace(/^FST_ERR_(CTP_)?/, '').toLowerCase() : fallback;
 }
 
-/** The body of a typed error: `{ error: { code, message, details } }`. */
-export function errorBody(error: AppError): ErrorBody {
-  return { error: { code: error.code, message: error.message, details: error.details ?? null } };
+/** The body of a typed error: `{ error: { code, message, details, requestId } }`. */
+export function errorBody(error: AppError, requestId: string): ErrorBody {
+  return { error: { code: error.code, message: error.message, details: error.details ?? null, requestId } };
 }
 
 /** The one place where errors become HTTP responses: `{ error: { code, message, details } }`. */
@@ -58,7 +58,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     let body: ErrorBody;
     if (error instanceof AppError) {
       status = error.status;
-      body = errorBody(error);
+      body = errorBody(error, request.id);
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       const context = error.validationContext ?? 'request';
       const issues = error.validation.flatMap((v) =>
@@ -86,13 +86,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       };
     } else if (isRedisUnavailable(error)) {
       status = 503;
-      body = {
-        error: {
-          code: 'store_unavailable',
-          message: 'the data store is unreachable; try again shortly',
-          details: null,
-        },
-      };
+      body = errorBody(
+        new AppError('store_unavailable', 503, 'the data store is unreachable; try again shortly', null),
+        request.id,
+      );
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       status = error.statusCode;
       body = {
@@ -104,20 +101,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
       body = { error: { code: 'internal_error', message: 'internal server error', details: null } };
     }
     if (status >= 500 && error instanceof AppError) request.log.warn({ err: error }, error.message);
-    body.error.requestId = request.id;
+    body.error.requestId ??= request.id;
     // Every "not now" (store unreachable, embedding queue full) tells the client when to come back.
     if (status === 503) reply.header('retry-after', '1');
     return reply.status(status).send(body);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      error: {
-        code: 'route_not_found',
-        message: `no route for ${request.method} ${request.url.split('?')[0]}`,
-        details: null,
-        requestId: request.id,
-      },
-    }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const message = `no route for ${request.method} ${request.url.split('?')[0]}`;
+    return reply.status(404).send(errorBody(new AppError('route_not_found', 404, message, null), request.id));
+  });
 }

@@ -60,7 +60,7 @@ export async function registerRateLimits(
     errorResponseBuilder: (_request, context) => {
       onLimited();
       return new RateLimitedError(
-        `too many requests: at most ${context.max} in ${context.after === '' ? 'this window' : 'the window'}; retry in ${context.after}`,
+        `too many requests: at most ${context.max} per window; retry in ${context.after}`,
         {
           limit: context.max,
           retryAfter: context.after,

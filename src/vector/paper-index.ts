@@ -186,9 +186,12 @@ export class PaperIndex {
     return this.lastChangeId;
   }
 
-  /** The id of the newest change in Redis. */
-  latestChange(): Promise<string> {
-    return this.papers.latestChangeId();
+  /** How far this index is behind the newest change in Redis, in seconds of change time (0 in sync). */
+  async lagSeconds(): Promise<number> {
+    const latest = await this.papers.latestChangeId();
+    if (compareStreamIds(latest, this.lastChangeId) <= 0) return 0;
+    const millisecondsOf = (streamId: string) => Number(streamId.split('-')[0]);
+    return Math.max(0, millisecondsOf(latest) - millisecondsOf(this.lastChangeId)) / 1000;
   }
 
   /** True when no change in Redis is waiting to be applied here. */

@@ -1,5 +1,5 @@
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
-import { compareStreamIds, type PaperIndex } from './paper-index.ts';
+import type { PaperIndex } from './paper-index.ts';
 import type { SearchHit } from './vector-index.ts';
 
 /**
@@ -20,15 +20,7 @@ export function localPaperSearch(index: PaperIndex): PaperSearch {
   return {
     catchUp: () => index.catchUp(),
     inSync: () => index.inSync(),
-    async stats() {
-      const applied = index.lastAppliedChange;
-      const latest = await index.latestChange();
-      const lagMs =
-        compareStreamIds(latest, applied) > 0
-          ? Number(latest.split('-')[0]) - Number(applied.split('-')[0])
-          : 0;
-      return { size: index.index.size, lagSeconds: Math.max(0, lagMs) / 1000 };
-    },
+    stats: async () => ({ size: index.index.size, lagSeconds: await index.lagSeconds() }),
     async search(vector, limit, filters) {
       await index.catchUp();
       return index.index.search(vector, limit, paperFilter(filters));
