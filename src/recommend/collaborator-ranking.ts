@@ -104,10 +104,10 @@ export function rankCandidates(
     const learned = percentiles(relevance);
     const topic = percentiles(rows.map((r) => r.features.topicSimilarity));
     const closeness = percentiles(rows.map((r) => r.features.randomWalk + r.features.inverseHops));
-    // Far in the graph but close in topic scores high; (topic − closeness) ∈ [−1, 1] is mapped to [0, 1].
-    relevance = learned.map(
-      (l, i) => (1 - options.novelty) * l + (options.novelty * (topic[i]! - closeness[i]! + 1)) / 2,
-    );
+    // Far in the graph but close in topic scores high. The blend (1 − n)·learned + n·(topic − closeness)
+    // lies in [−n, 1]; shifting by n and dividing by 1 + n puts it in [0, 1] without changing the order.
+    const n = options.novelty;
+    relevance = learned.map((l, i) => ((1 - n) * l + n * (topic[i]! - closeness[i]!) + n) / (1 + n));
   }
   const ranked = rows.map((row, i) => ({
     ...row,
