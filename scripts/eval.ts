@@ -55,8 +55,8 @@ const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const table = formatReport(report);
 console.log(`\n${table}\n`);
 console.log(
-  `hybrid Recall@10 / best of Adamic–Adar and topic-only (${report.ratios.bestBaseline}): ` +
-    `${report.ratios.hybridRecall10OverBestBaseline.toFixed(3)}×`,
+  `default list Recall@10 / best of Adamic–Adar and topic-only (${report.ratios.bestBaseline}): ` +
+    `${report.ratios.defaultRecall10OverBestBaseline.toFixed(3)}×`,
 );
 console.log(`queries: ${report.queries.evaluated} of ${report.queries.eligible} eligible; ${minutes} min`);
 if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -13,6 +13,7 @@ import { InvitationFeedback } from './services/invitation-feedback.ts';
 import { InvitationsService } from './services/invitations-service.ts';
 import { NeighbourhoodService } from './services/neighbourhood-service.ts';
 import { PapersService } from './services/papers-service.ts';
+import { ProfileTopicsService } from './services/profile-topics-service.ts';
 import { type RankerModels, RankingModelService } from './services/ranking-model-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
 import { SuggestionRefresh } from './services/suggestion-refresh.ts';
@@ -24,6 +25,7 @@ import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { SuggestionCache } from './storage/suggestion-cache.ts';
+import { TopicStore } from './storage/topic-store.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
 import { PaperIndex } from './vector/paper-index.ts';
 import { localPaperSearch, type PaperSearch } from './vector/paper-search.ts';
@@ -54,6 +56,7 @@ function createStorage(config: Config, logger: Logger) {
     researchers: new ResearcherRepository(redis, keys),
     rankers: new RankerRepository<RankerModels>(redis, keys),
     invitations: new InvitationRepository(redis, keys, config.changeStreamMaxLen),
+    topics: new TopicStore(redis, keys),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);
   return { redis, keys, repositories, queues };
@@ -108,6 +111,11 @@ function wireServices(
       onProfileChanged: (id) => refresh.request([id], 'profile'),
     }),
     neighbourhood,
+    profileTopics: new ProfileTopicsService({
+      neighbourhood,
+      embedder: parts.embedder,
+      topics: repositories.topics,
+    }),
     collaborators,
     invitations,
     webhooks: new WebhooksService({ invitations: repositories.invitations, webhook: config.webhook }),

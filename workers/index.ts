@@ -31,7 +31,7 @@ await container.start();
 type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>, job: Job) => Promise<unknown> };
 const { services } = container;
 const handlers: Handlers = {
-  'refresh-suggestions': (payload) => refreshSuggestions(services.collaborators, payload),
+  'refresh-suggestions': (payload) => refreshSuggestions(services, payload),
   'train-ranking-model': (payload) => trainRankingModel(services.rankingModel, payload),
   'invitation-digest-fanout': (payload, job) =>
     invitationDigestFanout(services.invitations, payload, job.id!),

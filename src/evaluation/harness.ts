@@ -8,12 +8,15 @@ import { createContainer } from '../container.ts';
 import type { Paper } from '../domain/paper.ts';
 import { paperText } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
-import { adamicAdar, commonNeighbours, hopDistances } from '../graph/proximity.ts';
+import { adamicAdar, coauthorGroupSimilarity, commonNeighbours, hopDistances } from '../graph/proximity.ts';
+import type { ResearchGraph } from '../graph/research-graph.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
-import { collaboratorOptions } from '../recommend/collaborator-ranking.ts';
+import { collaboratorOptions, DEFAULT_DIVERSITY, diversify } from '../recommend/collaborator-ranking.ts';
+import { isGenericWord } from '../recommend/key-phrases.ts';
 import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
 import { seededShuffle } from '../recommend/seeded-shuffle.ts';
+import { cosineOfUnitVectors } from '../vector/interests.ts';
 import { VectorIndex } from '../vector/vector-index.ts';
 import { type CollaborationQuery, collaborationQueries } from './ground-truth.ts';
 import { addQuery, averages, emptyTotals, type MetricTotals, recallAt } from './metrics.ts';
@@ -31,6 +34,12 @@ export type EvaluationOptions = {
 };
 
 const RANK_DEPTH = 100;
+/** Query authors whose profile topics are ranked and measured. */
+const TOPIC_QUERIES = 300;
+/** Newcomers (one paper before the split) measured at most. */
+const MAX_NEWCOMERS = 2000;
+/** The list users get: the API's default settings. */
+const DEFAULT_METHOD = 'peerscout-default';
 const RELATED_K = 20;
 
 function progressBar(label: string, total: number) {
@@ -109,16 +118,29 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
 
     const eligible = collaborationQueries(train, test);
     const queries = seededShuffle(eligible, options.seed).slice(0, options.maxQueries ?? eligible.length);
+    // Newcomers: one paper before the split (the cold-start path), sampled like the main queries.
+    const newcomers = seededShuffle(
+      collaborationQueries(train, test, 1).filter(
+        (q) => container.researcherIndex.graph.paperCountOf(q.researcher) === 1,
+      ),
+      options.seed,
+    ).slice(0, Math.min(options.maxQueries ?? MAX_NEWCOMERS, MAX_NEWCOMERS));
     started = Date.now();
-    const collaborators = await evaluateCollaborators(container, queries, options);
+    const collaborators = await evaluateCollaborators(container, queries, newcomers, options);
     clock('collaboratorRankings', started);
 
     started = Date.now();
     const related = await evaluateRelatedPapers(container, queries, test);
     clock('relatedPapers', started);
 
+    started = Date.now();
+    const topics = await evaluateTopics(container, queries.slice(0, TOPIC_QUERIES));
+    clock('topics', started);
+
     const recall10 = (method: string) => collaborators.results[method]?.['recall@10'] ?? 0;
     const bestBaseline = recall10('adamic-adar') >= recall10('topic-only') ? 'adamic-adar' : 'topic-only';
+    const overBaseline = (method: string) =>
+      roundScore(recall10(method) / Math.max(1e-9, recall10(bestBaseline)));
     return {
       data: {
         file: options.data,
@@ -128,14 +150,23 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
         trainResearchers: container.researcherIndex.graph.researcherCount,
       },
       splitYear: options.splitYear,
-      queries: { eligible: eligible.length, evaluated: queries.length, relatedPapers: related.queries },
+      queries: {
+        eligible: eligible.length,
+        evaluated: queries.length,
+        newcomers: newcomers.length,
+        relatedPapers: related.queries,
+      },
       collaborators: collaborators.results,
+      diversity: collaborators.diversity,
+      candidateRecall: collaborators.candidateRecall,
+      segments: { ...collaborators.segments, newcomers: collaborators.newcomers },
+      rankingMs: collaborators.rankingMs,
       relatedPapers: related.results,
+      topics,
       ratios: {
         bestBaseline,
-        hybridRecall10OverBestBaseline: roundScore(
-          recall10('peerscout-hybrid') / Math.max(1e-9, recall10(bestBaseline)),
-        ),
+        defaultRecall10OverBestBaseline: overBaseline(DEFAULT_METHOD),
+        hybridRecall10OverBestBaseline: overBaseline('peerscout-hybrid'),
       },
       model: models
         ? {
@@ -155,9 +186,39 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
 
 type Container = ReturnType<typeof createContainer>;
 
+/** The diversity settings whose lists the harness measures side by side. */
+const DIVERSITY_SETTINGS = [0, 0.05, 0.1, 0.2, 0.3, 0.5];
+
+/**
+ * Groups among a list's first ten: people joined when they wrote together or share a co-author
+ * (connected components), so ten members of one lab count as one group.
+ */
+function coauthorGroups(graph: ResearchGraph, ids: string[]): number {
+  const group = ids.map((_, i) => i);
+  const linked = ids.map((a, i) => ids.map((b, j) => i !== j && coauthorGroupSimilarity(graph, a, b) > 0));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < ids.length; i++)
+      for (let j = 0; j < ids.length; j++)
+        if (linked[i]![j] && group[j]! < group[i]!) {
+          group[i] = group[j]!;
+          changed = true;
+        }
+  }
+  return new Set(group).size;
+}
+
+type Segment = 'twoHops' | 'threeOrMoreHops';
+
+/**
+ * Ranks every query author's candidates with each method and scores the lists against the co-authors
+ * they gained after the split. PeerScout's ranking is computed once per query (every candidate, in
+ * score order) and diversified for each setting of DIVERSITY_SETTINGS with the service's own function.
+ */
 async function evaluateCollaborators(
   container: Container,
   queries: CollaborationQuery[],
+  newcomers: CollaborationQuery[],
   options: EvaluationOptions,
 ) {
   const graph = container.researcherIndex.graph;
@@ -168,25 +229,32 @@ async function evaluateCollaborators(
     'adamic-adar',
     'topic-only',
     'peerscout-hybrid',
-    'peerscout-hybrid+mmr',
+    DEFAULT_METHOD,
   ];
   const totals = new Map<string, MetricTotals>(methods.map((m) => [m, emptyTotals()]));
+  const diversityTotals = DIVERSITY_SETTINGS.map(() => ({
+    metrics: emptyTotals(),
+    groups: 0,
+    withinTwoHops: 0,
+    topicSpread: 0,
+  }));
+  const segmentMethods = ['adamic-adar', 'topic-only', DEFAULT_METHOD];
+  const segments = new Map<string, MetricTotals>(
+    (['twoHops', 'threeOrMoreHops'] as Segment[]).flatMap((segment) =>
+      segmentMethods.map((m) => [`${segment}:${m}`, emptyTotals()] as const),
+    ),
+  );
+  const newcomerTotals = new Map<string, MetricTotals>(segmentMethods.map((m) => [m, emptyTotals()]));
+  const candidateRecall = { found: 0, total: 0, candidates: 0 };
   const random = seedrandom(`${options.seed}:random`);
-  const base = collaboratorOptions({ limit: RANK_DEPTH });
-  const bar = progressBar('collaborator queries', queries.length);
-  for (const [n, query] of queries.entries()) {
-    const self = query.researcher;
+  const everyCandidate = collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER });
+  const rankingMs: number[] = [];
+
+  const rank = async (self: string) => {
     const known = graph.neighbours(self);
     const allowed = (id: string) => id !== self && !known.has(id);
-
-    const randomPick = new Set<string>();
-    for (let tries = 0; randomPick.size < RANK_DEPTH && tries < RANK_DEPTH * 20; tries++) {
-      const id = researchers[Math.floor(random() * researchers.length)]!;
-      if (allowed(id)) randomPick.add(id);
-    }
-    const twoHop = [...hopDistances(graph, self, 2)]
-      .filter(([id, hops]) => hops === 2 && allowed(id))
-      .map(([id]) => id);
+    const hops = hopDistances(graph, self, 2);
+    const twoHop = [...hops].filter(([id, h]) => h === 2 && allowed(id)).map(([id]) => id);
     // Ties (common in small counts) are broken by id, the same for every method.
     const byScore = (score: (id: string) => number) =>
       twoHop
@@ -204,32 +272,127 @@ async function evaluateCollaborators(
           )
           .map((t) => t.researcher)
       : [];
+    const started = performance.now();
+    const ranked = await container.services.collaborators.rankResearcher(self, everyCandidate);
+    rankingMs.push(performance.now() - started);
+    return { allowed, hops, byScore, topic, ranked };
+  };
+
+  const bar = progressBar('collaborator queries', queries.length + newcomers.length);
+  for (const [n, query] of queries.entries()) {
+    const self = query.researcher;
+    const { allowed, hops, byScore, topic, ranked } = await rank(self);
+    const randomPick = new Set<string>();
+    for (let tries = 0; randomPick.size < RANK_DEPTH && tries < RANK_DEPTH * 20; tries++) {
+      const id = researchers[Math.floor(random() * researchers.length)]!;
+      if (allowed(id)) randomPick.add(id);
+    }
+    const lists = DIVERSITY_SETTINGS.map((d) => diversify(ranked, graph, RANK_DEPTH, d).map((r) => r.id));
     const rankings: Record<string, string[]> = {
       random: [...randomPick],
       'common-neighbours': byScore((id) => commonNeighbours(graph, self, id)),
       'adamic-adar': byScore((id) => adamicAdar(graph, self, id)),
       'topic-only': topic,
-      'peerscout-hybrid': (await container.services.collaborators.rankResearcher(self, base)).map(
-        (r) => r.id,
-      ),
-      'peerscout-hybrid+mmr': (
-        await container.services.collaborators.rankResearcher(self, { ...base, limit: 20, diversity: 0.3 })
-      ).map((r) => r.id),
+      'peerscout-hybrid': lists[DIVERSITY_SETTINGS.indexOf(0)]!,
+      [DEFAULT_METHOD]: lists[DIVERSITY_SETTINGS.indexOf(DEFAULT_DIVERSITY)]!,
     };
     for (const method of methods)
       addQuery(totals.get(method)!, rankings[method]!, query.newCoauthors, options.ks);
+
+    const candidates = new Set(ranked.map((r) => r.id));
+    candidateRecall.candidates += candidates.size;
+    for (const id of query.newCoauthors) {
+      candidateRecall.total += 1;
+      if (candidates.has(id)) candidateRecall.found += 1;
+    }
+    lists.forEach((list, i) => {
+      const top = list.slice(0, 10);
+      const t = diversityTotals[i]!;
+      addQuery(t.metrics, list, query.newCoauthors, [10]);
+      t.groups += coauthorGroups(graph, top);
+      t.withinTwoHops += top.filter((id) => hops.has(id)).length / Math.max(1, top.length);
+      t.topicSpread += topicSpread(container, top);
+    });
+    for (const segment of ['twoHops', 'threeOrMoreHops'] as Segment[]) {
+      const relevant = new Set(
+        [...query.newCoauthors].filter((id) => (hops.get(id) === 2) === (segment === 'twoHops')),
+      );
+      if (relevant.size === 0) continue;
+      for (const m of segmentMethods)
+        addQuery(segments.get(`${segment}:${m}`)!, rankings[m]!, relevant, [10]);
+    }
     if (n % 10 === 0) bar.update(n);
   }
-  bar.update(queries.length);
+  for (const [n, query] of newcomers.entries()) {
+    const { byScore, topic, ranked } = await rank(query.researcher);
+    const rankings: Record<string, string[]> = {
+      'adamic-adar': byScore((id) => adamicAdar(graph, query.researcher, id)),
+      'topic-only': topic,
+      [DEFAULT_METHOD]: diversify(ranked, graph, RANK_DEPTH, DEFAULT_DIVERSITY).map((r) => r.id),
+    };
+    for (const m of segmentMethods) addQuery(newcomerTotals.get(m)!, rankings[m]!, query.newCoauthors, [10]);
+    if (n % 10 === 0) bar.update(queries.length + n);
+  }
+  bar.update(queries.length + newcomers.length);
   bar.stop();
+  const rounded = (totals: MetricTotals) =>
+    Object.fromEntries(Object.entries(averages(totals)).map(([k, v]) => [k, roundScore(v)]));
+  const perQuery = (sum: number) => roundScore(sum / Math.max(1, queries.length));
+  rankingMs.sort((a, b) => a - b);
   return {
-    results: Object.fromEntries(
-      methods.map((m) => [
-        m,
-        Object.fromEntries(Object.entries(averages(totals.get(m)!)).map(([k, v]) => [k, roundScore(v)])),
+    results: Object.fromEntries(methods.map((m) => [m, rounded(totals.get(m)!)])),
+    diversity: DIVERSITY_SETTINGS.map((d, i) => {
+      const t = diversityTotals[i]!;
+      return {
+        diversity: d,
+        ...rounded(t.metrics),
+        coauthorGroupsInTop10: perQuery(t.groups),
+        withinTwoHopsShare: perQuery(t.withinTwoHops),
+        topicSpread: perQuery(t.topicSpread),
+      };
+    }),
+    candidateRecall: {
+      share: roundScore(candidateRecall.found / Math.max(1, candidateRecall.total)),
+      meanCandidates: Math.round(candidateRecall.candidates / Math.max(1, queries.length)),
+    },
+    segments: Object.fromEntries(
+      (['twoHops', 'threeOrMoreHops'] as Segment[]).map((segment) => [
+        segment,
+        {
+          queries: segments.get(`${segment}:${DEFAULT_METHOD}`)!.queries,
+          ...Object.fromEntries(
+            segmentMethods.map((m) => [m, rounded(segments.get(`${segment}:${m}`)!)['recall@10'] ?? 0]),
+          ),
+        },
       ]),
     ),
+    newcomers: {
+      queries: newcomers.length,
+      ...Object.fromEntries(
+        segmentMethods.map((m) => [m, rounded(newcomerTotals.get(m)!)['recall@10'] ?? 0]),
+      ),
+    },
+    rankingMs: {
+      p50: Math.round(rankingMs[Math.floor(rankingMs.length * 0.5)] ?? 0),
+      p99: Math.round(rankingMs[Math.floor(rankingMs.length * 0.99)] ?? 0),
+    },
   };
+}
+
+/** Mean topic distance (1 − cosine of interest means) between the pairs of a list: how varied its subjects are. */
+function topicSpread(container: Container, ids: string[]): number {
+  const vectors = ids.flatMap((id) => {
+    const interests = container.researcherIndex.interestsOf(id);
+    return interests ? [interests.mean] : [];
+  });
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < vectors.length; i++)
+    for (let j = i + 1; j < vectors.length; j++) {
+      sum += 1 - cosineOfUnitVectors(vectors[i]!, vectors[j]!);
+      pairs += 1;
+    }
+  return pairs ? sum / pairs : 0;
 }
 
 /**
@@ -290,5 +453,39 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
         { [`recall@${RELATED_K}`]: roundScore(evaluated ? sum / evaluated : 0) },
       ]),
     ),
+  };
+}
+
+/**
+ * Profile topics as the worker ranks them, for a sample of query authors: with titles standing in for
+ * author-chosen words, the share of the top five that occur in the researcher's own titles, and the
+ * share of topics that are a single generic word (see isGenericWord), with examples.
+ */
+async function evaluateTopics(container: Container, queries: CollaborationQuery[]) {
+  const graph = container.researcherIndex.graph;
+  let inTitles = 0;
+  let shown = 0;
+  let generic = 0;
+  let researchers = 0;
+  const examples: Record<string, string[]> = {};
+  for (const query of queries) {
+    const ranked = await container.services.profileTopics.refresh(query.researcher);
+    if (!ranked || ranked.phrases.length === 0) continue;
+    researchers += 1;
+    const top = ranked.phrases.slice(0, 5);
+    const papers = await container.repositories.papers.getMany(graph.papersOf(query.researcher));
+    const titles = papers.map((p) => p?.title.toLowerCase() ?? '');
+    for (const topic of top) {
+      shown += 1;
+      if (titles.some((t) => t.includes(topic.toLowerCase()))) inTitles += 1;
+      if (isGenericWord(topic)) generic += 1;
+    }
+    if (Object.keys(examples).length < 5) examples[query.researcher] = top;
+  }
+  return {
+    researchers,
+    top5InOwnTitlesShare: roundScore(inTitles / Math.max(1, shown)),
+    singleGenericWordShare: roundScore(generic / Math.max(1, shown)),
+    examples,
   };
 }

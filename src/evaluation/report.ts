@@ -10,24 +10,67 @@ export type EvaluationReport = {
     trainResearchers: number;
   };
   splitYear: number;
-  queries: { eligible: number; evaluated: number; relatedPapers: number };
+  queries: { eligible: number; evaluated: number; newcomers: number; relatedPapers: number };
   collaborators: Record<string, Record<string, number>>;
+  /** Each diversity setting's list: ranking metrics beside what the variety buys. */
+  diversity: ({ diversity: number } & Record<string, number>)[];
+  /** Share of the future co-authors that the candidate set holds at all: the ceiling of any ranker. */
+  candidateRecall: { share: number; meanCandidates: number };
+  /** Recall@10 of the future co-authors at two hops, at three or more, and of newcomers' (one paper). */
+  segments: Record<string, Record<string, number>>;
+  /** Time to rank one query author (every candidate), milliseconds. */
+  rankingMs: { p50: number; p99: number };
   relatedPapers: Record<string, Record<string, number>>;
-  ratios: { hybridRecall10OverBestBaseline: number; bestBaseline: string };
+  /** Profile topics of a sample of query authors (see evaluateTopics). */
+  topics: {
+    researchers: number;
+    top5InOwnTitlesShare: number;
+    singleGenericWordShare: number;
+    examples: Record<string, string[]>;
+  };
+  ratios: {
+    defaultRecall10OverBestBaseline: number;
+    hybridRecall10OverBestBaseline: number;
+    bestBaseline: string;
+  };
   model: unknown;
   seconds: Record<string, number>;
   finishedAt: string;
 };
 
-/** The report as a Markdown table block. */
+/** Rows of objects as a Markdown table, numbers with four decimals. */
+function table(first: string, rows: [string, Record<string, number>][]): string[] {
+  const columns = Object.keys(rows[0]?.[1] ?? {});
+  const cell = (v: number | undefined) =>
+    v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toFixed(4);
+  return [
+    `| ${first} | ${columns.join(' | ')} |`,
+    `|---|${columns.map(() => '---').join('|')}|`,
+    ...rows.map(([name, values]) => `| ${name} | ${columns.map((c) => cell(values[c])).join(' | ')} |`),
+  ];
+}
+
+/** The report as Markdown tables. */
 export function formatReport(report: EvaluationReport): string {
-  const metricNames = Object.keys(Object.values(report.collaborators)[0] ?? {});
   const lines = [
-    `| method | ${metricNames.join(' | ')} |`,
-    `|---|${metricNames.map(() => '---').join('|')}|`,
-    ...Object.entries(report.collaborators).map(
-      ([method, values]) => `| ${method} | ${metricNames.map((m) => values[m]!.toFixed(4)).join(' | ')} |`,
+    ...table('method', Object.entries(report.collaborators)),
+    '',
+    `Candidate recall (future co-authors in the candidate set at all): ${report.candidateRecall.share.toFixed(4)}, ` +
+      `${report.candidateRecall.meanCandidates} candidates per query on average.`,
+    '',
+    ...table(
+      'diversity',
+      report.diversity.map(({ diversity, ...rest }) => [String(diversity), rest]),
     ),
+    '',
+    ...table('Recall@10 by segment', Object.entries(report.segments)),
+    '',
+    `Profile topics of ${report.topics.researchers} query authors: ` +
+      `${(report.topics.top5InOwnTitlesShare * 100).toFixed(1)}% of their top five occur in their own titles; ` +
+      `${(report.topics.singleGenericWordShare * 100).toFixed(1)}% are a single generic word. Examples: ` +
+      Object.values(report.topics.examples)
+        .map((topics) => `“${topics.join(', ')}”`)
+        .join('; '),
     '',
     '| related papers | recall@20 |',
     '|---|---|',
@@ -50,7 +93,8 @@ export function evaluationMarkdown(report: EvaluationReport): string {
       `${report.data.testPapers} from ${report.splitYear} on, ${report.data.rejectedLines} rejected lines; ` +
       `${report.data.trainResearchers} researchers before the split`,
     `- split year ${report.splitYear}; query authors: ${report.queries.evaluated} evaluated of ${report.queries.eligible} eligible ` +
-      '(≥2 papers before the split and ≥1 new co-author after it who also wrote before it); co-authors from before the split are excluded from every ranking',
+      '(≥2 papers before the split and ≥1 new co-author after it who also wrote before it); co-authors from before the split are excluded from every ranking; ' +
+      `${report.queries.newcomers} newcomers (exactly one paper before the split) for the newcomers segment`,
     `- related papers: ${report.queries.relatedPapers} of those authors have papers from the split on; ` +
       'Recall@20 of their own papers among all papers from the split on',
     `- seconds by step: ${Object.entries(report.seconds)
@@ -60,7 +104,10 @@ export function evaluationMarkdown(report: EvaluationReport): string {
     '',
     formatReport(report),
     '',
-    `Hybrid Recall@10 is **${report.ratios.hybridRecall10OverBestBaseline.toFixed(3)}×** the best of Adamic–Adar and topic-only (${report.ratios.bestBaseline}).`,
+    `The default list's Recall@10 is **${report.ratios.defaultRecall10OverBestBaseline.toFixed(3)}×** the best of ` +
+      `Adamic–Adar and topic-only (${report.ratios.bestBaseline}); the plain ranking (diversity 0) ` +
+      `${report.ratios.hybridRecall10OverBestBaseline.toFixed(3)}×. Ranking one query author: ` +
+      `p50 ${report.rankingMs.p50} ms, p99 ${report.rankingMs.p99} ms.`,
     '',
     `Finished ${report.finishedAt}.`,
     '',

@@ -1,5 +1,11 @@
 import { venueParts } from '../domain/paper-filters.ts';
-import { adamicAdar, commonNeighbours, recentAdamicAdar, resourceAllocation } from '../graph/proximity.ts';
+import {
+  adamicAdar,
+  commonNeighbours,
+  jointPaperAdamicAdar,
+  recentAdamicAdar,
+  resourceAllocation,
+} from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import {
   bestInterestMatch,
@@ -24,6 +30,7 @@ export const GRAPH_FEATURES = [
   'adamicAdar',
   'resourceAllocation',
   'recentAdamicAdar',
+  'jointPaperAdamicAdar',
   'randomWalk',
   'inverseHops',
   'topicTimesAdamicAdar',
@@ -133,6 +140,7 @@ export function candidateFeatures(
     recentAdamicAdar: q
       ? Math.log1p(recentAdamicAdar(graph, q, candidate.id, context.referenceYear, RECENCY_HALF_LIFE_YEARS))
       : 0,
+    jointPaperAdamicAdar: q ? Math.log1p(jointPaperAdamicAdar(graph, q, candidate.id)) : 0,
     // Shared co-authors count for more between people who also work on the same topics.
     topicTimesAdamicAdar: best.similarity * Math.log1p(aa),
     // PPR mass is tiny and heavy-tailed; its logarithm is what separates candidates.

@@ -1,4 +1,8 @@
-import { type CollaboratorOptions, collaboratorOptions } from '../recommend/collaborator-ranking.ts';
+import {
+  type CollaboratorOptions,
+  collaboratorOptions,
+  DEFAULT_DIVERSITY,
+} from '../recommend/collaborator-ranking.ts';
 import type { SuggestionResult } from '../recommend/explanations.ts';
 
 /** A researcher's precomputed suggestions, with what they were computed from. */
@@ -11,7 +15,7 @@ export type CachedSuggestions = SuggestionResult & {
 };
 
 /** The options the refresh job precomputes. */
-export const CACHED_OPTIONS = collaboratorOptions({ limit: 20, diversity: 0.3 });
+export const CACHED_OPTIONS = collaboratorOptions({ limit: 20, diversity: DEFAULT_DIVERSITY });
 
 /**
  * The one rule for answering from the cache: the request asks for the precomputed options (or fewer

@@ -2,7 +2,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { isoWeek, jobIdFor } from '../jobs/definitions.ts';
 import { type JobQueues, publicJobId } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
-import { collaboratorOptions } from '../recommend/collaborator-ranking.ts';
+import { collaboratorOptions, DEFAULT_DIVERSITY } from '../recommend/collaborator-ranking.ts';
 import {
   type Invitation,
   type InvitationAction,
@@ -111,7 +111,7 @@ export class InvitationsService {
           recipient,
           collaboratorOptions({
             limit: perDigest * DIGEST_DEPTH_FACTOR,
-            diversity: 0.3,
+            diversity: DEFAULT_DIVERSITY,
             openToCollaborateOnly: true,
           }),
         )

@@ -7,7 +7,8 @@ import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-pa
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
-import type { Interests } from '../vector/interests.ts';
+import type { TopicStore } from '../storage/topic-store.ts';
+import type { InterestCentroid, Interests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import type { Page } from './papers-service.ts';
@@ -19,6 +20,7 @@ type Deps = {
   paperIndex: PaperIndex;
   researchers: ResearcherRepository;
   papers: PaperRepository;
+  topics: TopicStore;
 };
 
 /**
@@ -91,27 +93,51 @@ export class NeighbourhoodService {
     );
   }
 
-  /** Readable key phrases of a researcher's newest papers, against the whole store. */
+  /**
+   * Profile topics: author keywords first, then the phrases the worker ranked for the researcher's
+   * current papers (see ProfileTopicsService); until it has, the phrases by class TF-IDF alone.
+   */
   async topics(id: string, limit: number): Promise<string[]> {
     await this.deps.paperIndex.catchUp();
-    const graph = this.deps.researcherIndex.graph;
-    const newest = graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
-    const papers = (await this.deps.papers.getMany(newest)).filter((p): p is Paper => p !== null);
-    if (papers.length === 0) return [];
-    const keywords = [...new Set(papers.flatMap((p) => p.keywords ?? []))];
+    const paperIds = this.deps.researcherIndex.graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
+    const stored = await this.deps.topics.get(id);
+    if (stored && stored.paperIds.join('\n') === paperIds.join('\n')) return stored.phrases.slice(0, limit);
+    const candidates = await this.topicCandidates(id, limit);
+    return [...candidates.keywords, ...candidates.phrases].slice(0, limit);
+  }
+
+  /**
+   * What profile topics are chosen from: the author keywords of the researcher's newest papers (most
+   * used first) and up to `limit` key phrases of those papers by class TF-IDF against the whole store,
+   * with the interest centroids they are ranked against.
+   */
+  async topicCandidates(
+    id: string,
+    limit: number,
+  ): Promise<{ paperIds: string[]; keywords: string[]; phrases: string[]; centroids: InterestCentroid[] }> {
+    await this.deps.paperIndex.catchUp();
+    const paperIds = this.deps.researcherIndex.graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
+    const centroids = this.deps.researcherIndex.interestsOf(id)?.centroids ?? [];
+    const papers = (await this.deps.papers.getMany(paperIds)).filter((p): p is Paper => p !== null);
+    if (papers.length === 0) return { paperIds, keywords: [], phrases: [], centroids };
+    const keywordCounts = new Map<string, number>();
+    for (const keyword of papers.flatMap((p) => [...new Set(p.keywords ?? [])]))
+      keywordCounts.set(keyword, (keywordCounts.get(keyword) ?? 0) + 1);
+    const keywords = [...keywordCounts].sort((a, b) => b[1] - a[1]).map(([k]) => k);
     const counts = termCounts(papers);
     const [df, total] = await Promise.all([
       this.deps.papers.documentFrequencies([...counts.keys()]),
       this.deps.papers.count(),
     ]);
+    const lowerKeywords = new Set(keywords.map((k) => k.toLowerCase()));
     const phrases = researcherTopicPhrases(
       counts,
       papers.length,
       (t) => df.get(t) ?? 1,
       Math.max(1, total),
-      limit,
-    );
-    return [...keywords, ...phrases].slice(0, limit);
+      limit + keywords.length,
+    ).filter((p) => !lowerKeywords.has(p.toLowerCase()));
+    return { paperIds, keywords, phrases: phrases.slice(0, limit), centroids };
   }
 
   /**

@@ -5,7 +5,7 @@ import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
-import { paperTerms } from '../recommend/terms.ts';
+import { PHRASES_VERSION, paperPhrases } from '../recommend/key-phrases.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
 
@@ -71,7 +71,7 @@ export class PapersService {
   async store(papers: Paper[]): Promise<IngestResult[]> {
     this.assertWithinAuthorLimit(papers);
     const { embedder, papers: repository } = this.deps;
-    const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion));
+    const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion, PHRASES_VERSION));
     const stored = await repository.contentHashes(papers.map((p) => p.id));
     const changed = hashes.flatMap((hash, i) => (stored[i] === hash.contentHash ? [] : [i]));
     const vectors = await embedder.embed(
@@ -84,7 +84,7 @@ export class PapersService {
         statuses[paperIndex] = await repository.upsert({
           paper,
           vector: vectors[j]!,
-          terms: paperTerms(paper.title, paper.abstract),
+          terms: paperPhrases(paper),
           ...hashes[paperIndex]!,
         });
       }),

@@ -63,6 +63,8 @@ export function createKeys(prefix: string) {
     digestComplete: (period: string) => `${root}:digest-complete:${period}`,
     /** STRING (JSON): precomputed suggestions and related papers of a researcher. */
     suggestionsCache: (id: string) => `${root}:suggestions:${id}`,
+    /** STRING (JSON): a researcher's profile topics as the worker ranked them, with the papers they came from. */
+    topics: (id: string) => `${root}:topics:${id}`,
     /** SET of "a|b" pairs who accepted to collaborate: edges the papers do not show yet. */
     collaborationEdges: () => segment.collaborationEdges,
     /** STRING: random id of this store's lifetime; a saved index from another epoch is stale. */

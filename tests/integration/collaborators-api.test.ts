@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/domain/paper.ts';
+import { isGenericWord } from '../../src/recommend/key-phrases.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 let t: TestApp;
@@ -246,7 +247,25 @@ describe('related papers, similar researchers, graph slice and profile topics', 
     const profile = response.json();
     expect(profile.topics.length).toBeGreaterThan(0);
     for (const topic of profile.topics) expect(topic).toMatch(/^[\p{L}\p{N} -]+$/u);
+    expect(profile.topics.filter(isGenericWord)).toEqual([]);
     expect(profile.closeCollaborators.length).toBeGreaterThan(0);
+  });
+
+  it('when the worker has ranked the topics, then the profile shows its order, phrases of their own papers', async () => {
+    const before = (await t.app.inject({ url: `/v1/researchers/${prolific}` })).json().topics as string[];
+    const ranked = await t.container.services.profileTopics.refresh(prolific);
+    expect(ranked!.phrases.length).toBeGreaterThan(0);
+    const after = (await t.app.inject({ url: `/v1/researchers/${prolific}` })).json().topics as string[];
+    expect(after).toEqual(ranked!.phrases.slice(0, after.length));
+    // The ranked list is drawn from the same candidates as the TF-IDF one, only re-ordered and thinned.
+    const candidates = await t.container.services.neighbourhood.topicCandidates(prolific, 30);
+    const allowed = new Set([...candidates.keywords, ...candidates.phrases]);
+    for (const topic of after) expect(allowed.has(topic)).toBe(true);
+    expect(before.length).toBeGreaterThan(0);
+    const texts = (await t.container.services.papers.list({ offset: 0, limit: 500 })).items
+      .filter((p) => p.authors.some((a) => a.id === prolific))
+      .map((p) => `${p.title} ${p.abstract} ${(p.keywords ?? []).join(' ')}`.toLowerCase());
+    for (const topic of after) expect(texts.some((text) => text.includes(topic.toLowerCase()))).toBe(true);
   });
 });
 

@@ -59,8 +59,8 @@ describe('the evaluation harness on a tiny file whose answer is known', () => {
       rejectedLines: 1,
       trainResearchers: 6,
     });
-    expect(report.queries).toEqual({ eligible: 2, evaluated: 2, relatedPapers: 2 });
-    for (const method of ['common-neighbours', 'adamic-adar', 'peerscout-hybrid']) {
+    expect(report.queries).toMatchObject({ eligible: 2, evaluated: 2, relatedPapers: 2 });
+    for (const method of ['common-neighbours', 'adamic-adar', 'peerscout-hybrid', 'peerscout-default']) {
       expect(report.collaborators[method]).toEqual({ 'recall@10': 1, 'recall@20': 1, mrr: 1, 'ndcg@10': 1 });
     }
     // On topic, the parsing researchers are nearest to each other: the new co-author comes first.
@@ -69,5 +69,19 @@ describe('the evaluation harness on a tiny file whose answer is known', () => {
     expect(report.collaborators.random!['recall@10']).toBe(1);
     expect(report.relatedPapers['peerscout-related']!['recall@20']).toBe(1);
     expect(report.relatedPapers['topic-only-centroid']!['recall@20']).toBe(1);
+    // Every new co-author is a candidate; every diversity setting finds them; segments say where they were.
+    expect(report.candidateRecall.share).toBe(1);
+    expect(report.diversity.map((row) => row.diversity)).toContain(0);
+    for (const row of report.diversity) {
+      expect(row['recall@10']).toBe(1);
+      expect(row.coauthorGroupsInTop10).toBeGreaterThanOrEqual(1);
+      expect(row.withinTwoHopsShare).toBeGreaterThan(0);
+    }
+    expect(report.segments.twoHops).toMatchObject({ queries: 2, 'adamic-adar': 1, 'peerscout-default': 1 });
+    expect(report.ratios.defaultRecall10OverBestBaseline).toBe(1);
+    // Topics of the query authors are phrases of their papers, never one generic word.
+    expect(report.topics.researchers).toBe(2);
+    expect(report.topics.singleGenericWordShare).toBe(0);
+    for (const topics of Object.values(report.topics.examples)) expect(topics.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collaboratorOptions } from '../../src/recommend/collaborator-ranking.ts';
+import { collaboratorOptions, DEFAULT_DIVERSITY } from '../../src/recommend/collaborator-ranking.ts';
 import { invitationId } from '../../src/storage/invitation-repository.ts';
 import { researchersByPaperCount } from '../helpers/digest-store.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
@@ -114,7 +114,7 @@ describe('consent', () => {
     const recipient = await newRecipient({ claimed: true });
     const ranked = await t.container.services.collaborators.rankResearcher(
       recipient,
-      collaboratorOptions({ limit: 12, diversity: 0.3 }),
+      collaboratorOptions({ limit: 12, diversity: DEFAULT_DIVERSITY }),
     );
     // Of the people the digest would consider, every third is left unclaimed: never invited.
     const fresh = ranked.map((r) => r.id).filter((id) => !used.has(id));
@@ -171,7 +171,7 @@ describe('exactly once', () => {
     const recipient = await newRecipient({ claimed: true });
     const ranked = await t.container.services.collaborators.rankResearcher(
       recipient,
-      collaboratorOptions({ limit: 12, diversity: 0.3 }),
+      collaboratorOptions({ limit: 12, diversity: DEFAULT_DIVERSITY }),
     );
     const fresh = ranked.map((r) => r.id).filter((id) => !used.has(id));
     await makeInvitable(fresh);
@@ -191,7 +191,7 @@ describe('exactly once', () => {
     const { recipient } = await inboxOfSuggestions(3);
     const ranked = await t.container.services.collaborators.rankResearcher(
       recipient,
-      collaboratorOptions({ limit: 12, diversity: 0.3 }),
+      collaboratorOptions({ limit: 12, diversity: DEFAULT_DIVERSITY }),
     );
     await makeInvitable(ranked.map((r) => r.id).filter((id) => !used.has(id)));
     await t.container.services.invitations.digest(recipient, newPeriod());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collaboratorOptions } from '../../src/recommend/collaborator-ranking.ts';
+import { collaboratorOptions, DEFAULT_DIVERSITY } from '../../src/recommend/collaborator-ranking.ts';
 import { researchersByPaperCount } from '../helpers/digest-store.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
@@ -24,7 +24,7 @@ describe('precomputed suggestions and feedback', () => {
   it('when a researcher has dismissed a suggestion, then it is not served again from the cache', async () => {
     const [top] = await t.container.services.collaborators.rankResearcher(
       recipient,
-      collaboratorOptions({ limit: 5, diversity: 0.3 }),
+      collaboratorOptions({ limit: 5, diversity: DEFAULT_DIVERSITY }),
     );
     const candidate = top!.id;
     await t.container.repositories.researchers.claim(candidate, `account-${candidate}`);

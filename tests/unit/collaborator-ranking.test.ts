@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { PaperMeta } from '../../src/domain/paper-filters.ts';
 import {
   adamicAdar,
+  coauthorGroupSimilarity,
   commonNeighbours,
+  jointPaperAdamicAdar,
   personalizedPageRank,
   resourceAllocation,
 } from '../../src/graph/proximity.ts';
@@ -12,6 +14,7 @@ import {
   type CollaboratorOptions,
   collaboratorOptions,
   collectCandidates,
+  diversify,
   rankCandidates,
 } from '../../src/recommend/collaborator-ranking.ts';
 import { fitLogisticRegression } from '../../src/recommend/logistic-regression.ts';
@@ -81,6 +84,53 @@ describe('graph proximity on hand-made graphs', () => {
     expect(resourceAllocation(data.graph, 'q', 'c')).toBeCloseTo(1, 6);
   });
 
+  it('counts a shared co-author by the joint papers on both sides of the path', () => {
+    const data = world([
+      { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
+      { id: 'p2', authors: ['q', 'a'], topic: vector(0) },
+      { id: 'p3', authors: ['q', 'a'], topic: vector(0) },
+      { id: 'p4', authors: ['a', 'c'], topic: vector(0) },
+      { id: 'p5', authors: ['a', 'c'], topic: vector(0) },
+      { id: 'p6', authors: ['a', 'd'], topic: vector(0) },
+    ]);
+    // a has degree 3 (q, c, d); q–a–c holds min(3, 2) = 2 joint papers, q–a–d only 1.
+    expect(jointPaperAdamicAdar(data.graph, 'q', 'c')).toBeCloseTo(2 / Math.log(3), 6);
+    expect(jointPaperAdamicAdar(data.graph, 'q', 'd')).toBeCloseTo(1 / Math.log(3), 6);
+  });
+
+  it('puts co-authors in one group, people who share co-authors partly, strangers in none', () => {
+    const data = triangleWorld();
+    expect(coauthorGroupSimilarity(data.graph, 'q', 'a')).toBe(1);
+    // a: {q, c}; b: {q, c}: all co-authors shared.
+    expect(coauthorGroupSimilarity(data.graph, 'a', 'b')).toBe(1);
+    // q: {a, b}; c: {a, b}.
+    expect(coauthorGroupSimilarity(data.graph, 'q', 'c')).toBe(1);
+    expect(coauthorGroupSimilarity(data.graph, 'q', 's')).toBe(0);
+  });
+
+  it('with a little diversity, a list only gives way to another group among near-ties', () => {
+    const data = world([
+      { id: 'p1', authors: ['a1', 'a2'], topic: vector(0) },
+      { id: 'p2', authors: ['b1'], topic: vector(0) },
+      { id: 'p3', authors: ['c1'], topic: vector(0) },
+    ]);
+    const near = [
+      { id: 'a1', score: 0.9 },
+      { id: 'a2', score: 0.89 },
+      { id: 'b1', score: 0.88 },
+    ];
+    // a2 wrote with a1: b1, nearly as good, goes before them.
+    expect(diversify(near, data.graph, 3, 0.1).map((r) => r.id)).toEqual(['a1', 'b1', 'a2']);
+    const far = [
+      { id: 'a1', score: 0.9 },
+      { id: 'a2', score: 0.89 },
+      { id: 'c1', score: 0.3 },
+    ];
+    // c1 is far below: the plain order stays.
+    expect(diversify(far, data.graph, 3, 0.1).map((r) => r.id)).toEqual(['a1', 'a2', 'c1']);
+    expect(diversify(near, data.graph, 3, 0).map((r) => r.id)).toEqual(['a1', 'a2', 'b1']);
+  });
+
   it('walks further to closer people: the triangle closer gets more random-walk mass than anyone unreachable', () => {
     const ppr = personalizedPageRank(triangleWorld().graph, 'q');
     expect(ppr.get('c')).toBeGreaterThan(0);
@@ -134,10 +184,11 @@ describe('collaborator ranking', () => {
   });
 
   it('with diversity, spreads suggestions across two labs instead of filling the list from one', () => {
+    // A lab is a group of people who write together: each paper by two neighbours in the lab.
     const lab = (name: string, topic: number, size: number) =>
       Array.from({ length: size }, (_, i) => ({
         id: `${name}${i}`,
-        authors: [`${name}-${i}`],
+        authors: [`${name}-${i}`, `${name}-${(i + 1) % size}`],
         topic: vector(topic, 0.05 * i),
       }));
     const data = world([

@@ -83,7 +83,9 @@ describe('the evidence for a suggestion, from pre-fetched data', () => {
     const plan = planExplanations(query, ranked, data.graph);
     expect(plan.mutualByCandidate).toEqual([['a', 'b']]);
     expect(plan.paperIds).toEqual(expect.arrayContaining(['p1', 'p2', 'p3', 'p4']));
-    expect(sharedTerms(query, plan, papers)).toEqual(expect.arrayContaining(['dependency', 'parsing']));
+    expect(sharedTerms(query, plan, papers)).toEqual(
+      expect.arrayContaining(['dependency parsing', 'low-resource languages']),
+    );
 
     const [suggestion] = explainSuggestions({
       query,
@@ -98,7 +100,7 @@ describe('the evidence for a suggestion, from pre-fetched data', () => {
         ['b', 'B'],
       ]),
       documentFrequency: () => 1,
-      totalPapers: 4,
+      totalPapers: 100,
     });
     expect(suggestion!.evidence.mutualCoauthors).toEqual([
       { id: 'a', name: 'A' },
@@ -106,6 +108,9 @@ describe('the evidence for a suggestion, from pre-fetched data', () => {
     ]);
     // Author keywords both sides use come first, as the candidate wrote them.
     expect(suggestion!.evidence.sharedTopics[0]).toBe('Dependency Parsing');
+    // Then noun phrases both sides use; never a single word.
+    expect(suggestion!.evidence.sharedTopics).toContain('low-resource languages');
+    for (const topic of suggestion!.evidence.sharedTopics) expect(topic).toContain(' ');
     expect(suggestion!.evidence.closestPapers?.theirs.id).toMatch(/^p[34]$/);
     expect(suggestion!.evidence.closestPapers?.mine?.id).toMatch(/^p[12]$/);
     expect(suggestion!.evidence.graphDistance).toBe(2);

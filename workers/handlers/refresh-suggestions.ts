@@ -1,15 +1,20 @@
 import type { ParsedJobPayload } from '../../src/jobs/definitions.ts';
 import type { CollaboratorsService } from '../../src/services/collaborators-service.ts';
+import type { ProfileTopicsService } from '../../src/services/profile-topics-service.ts';
 
-/** Recomputes and caches a researcher's collaborator suggestions. */
+/** Recomputes a researcher's cached collaborator suggestions and ranks their profile topics again. */
 export async function refreshSuggestions(
-  collaborators: CollaboratorsService,
+  services: { collaborators: CollaboratorsService; profileTopics: ProfileTopicsService },
   payload: ParsedJobPayload<'refresh-suggestions'>,
 ) {
-  const cached = await collaborators.refreshCached(payload.researcherId);
+  const [cached, topics] = await Promise.all([
+    services.collaborators.refreshCached(payload.researcherId),
+    services.profileTopics.refresh(payload.researcherId),
+  ]);
   return {
     researcherId: payload.researcherId,
     suggestions: cached?.items.length ?? 0,
+    topics: topics?.phrases.length ?? 0,
     changeId: cached?.changeId,
   };
 }

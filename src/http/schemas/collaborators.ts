@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, paperSchema } from '../../domain/paper.ts';
+import { DEFAULT_DIVERSITY } from '../../recommend/collaborator-ranking.ts';
 import { booleanQuery, listQuery, pageSchema, queryNumber, yearSchema } from './common.ts';
 import { researcherSchema } from './researchers.ts';
 
@@ -10,7 +11,7 @@ const optionFields = {
   limit: queryNumber(z.number().int().min(1).max(MAX_SUGGESTIONS)).default(10),
   offset: queryNumber(z.number().int().min(0).max(200)).default(0),
   novelty: unit.default(0),
-  diversity: unit.default(0.3),
+  diversity: unit.default(DEFAULT_DIVERSITY),
   activeSince: yearSchema.optional(),
 };
 
@@ -33,7 +34,7 @@ export const suggestBody = z
         limit: z.number().int().min(1).max(MAX_SUGGESTIONS).default(10),
         offset: z.number().int().min(0).max(200).default(0),
         novelty: z.number().min(0).max(1).default(0),
-        diversity: z.number().min(0).max(1).default(0.3),
+        diversity: z.number().min(0).max(1).default(DEFAULT_DIVERSITY),
         activeSince: z.number().int().min(1800).max(2100).optional(),
         openToCollaborateOnly: z.boolean().default(false),
         excludeIds: z.array(idSchema).max(500).default([]),
@@ -44,7 +45,7 @@ export const suggestBody = z
         limit: 10,
         offset: 0,
         novelty: 0,
-        diversity: 0.3,
+        diversity: DEFAULT_DIVERSITY,
         openToCollaborateOnly: false,
         excludeIds: [],
         excludeInstitutions: [],
