@@ -7,6 +7,7 @@ import { TransformersEmbedder, type TransformersOptions } from './embedding/tran
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
+import type { StoredTopics } from './recommend/topic-ranking.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
 import { CollaboratorsService } from './services/collaborators-service.ts';
 import { InvitationFeedback } from './services/invitation-feedback.ts';
@@ -19,13 +20,12 @@ import { ResearchersService } from './services/researchers-service.ts';
 import { SuggestionRefresh } from './services/suggestion-refresh.ts';
 import { WebhooksService } from './services/webhooks-service.ts';
 import { InvitationRepository } from './storage/invitation-repository.ts';
+import { JsonStore } from './storage/json-store.ts';
 import { createKeys } from './storage/keys.ts';
 import { PaperRepository } from './storage/paper-repository.ts';
 import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
-import { SuggestionCache } from './storage/suggestion-cache.ts';
-import { TopicStore } from './storage/topic-store.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
 import { PaperIndex } from './vector/paper-index.ts';
 import { localPaperSearch, type PaperSearch } from './vector/paper-search.ts';
@@ -56,7 +56,7 @@ function createStorage(config: Config, logger: Logger) {
     researchers: new ResearcherRepository(redis, keys),
     rankers: new RankerRepository<RankerModels>(redis, keys),
     invitations: new InvitationRepository(redis, keys, config.changeStreamMaxLen),
-    topics: new TopicStore(redis, keys),
+    topics: new JsonStore<StoredTopics>(redis, keys.topics),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);
   return { redis, keys, repositories, queues };
@@ -72,7 +72,7 @@ function wireServices(
   parts: {
     embedder: Embedder;
     paperSearch: PaperSearch;
-    suggestionCache: SuggestionCache<unknown>;
+    suggestionCache: JsonStore<unknown>;
     collaborators: CollaboratorsService;
     neighbourhood: NeighbourhoodService;
   },
@@ -190,9 +190,9 @@ export function createContainer(config: Config, logger: Logger) {
     retrainGrowth: config.ranker.retrainGrowth,
     logger,
   });
-  const suggestionCache = new SuggestionCache<CachedSuggestions>(
+  const suggestionCache = new JsonStore<CachedSuggestions>(
     redis,
-    keys,
+    keys.suggestionsCache,
     config.worker.suggestionsCacheTtlS,
   );
   const services = wireServices(config, logger, storage, {
@@ -271,7 +271,11 @@ export function createApiContainer(config: Config, logger: Logger) {
   const services = wireServices(config, logger, storage, {
     embedder,
     paperSearch,
-    suggestionCache: new SuggestionCache(storage.redis, storage.keys, config.worker.suggestionsCacheTtlS),
+    suggestionCache: new JsonStore(
+      storage.redis,
+      storage.keys.suggestionsCache,
+      config.worker.suggestionsCacheTtlS,
+    ),
     neighbourhood: indexThread.service<NeighbourhoodService>('neighbourhood'),
     collaborators: indexThread.service<CollaboratorsService>('collaborators'),
   });

@@ -1,6 +1,9 @@
 import { cosineOfUnitVectors, type InterestCentroid } from '../vector/interests.ts';
 import { maximalMarginalRelevance } from './ranker.ts';
 
+/** A researcher's ranked profile topics and the papers (newest first) they were drawn from. */
+export type StoredTopics = { phrases: string[]; paperIds: string[]; rankedAt: string };
+
 /** How far the topic list trades closeness to the researcher for variety (MMR). */
 const TOPIC_DIVERSITY = 0.3;
 

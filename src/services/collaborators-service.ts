@@ -19,9 +19,9 @@ import {
   sharedTerms,
 } from '../recommend/explanations.ts';
 import { LiveRankingData } from '../recommend/ranking-data.ts';
+import type { JsonStore } from '../storage/json-store.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
-import type { SuggestionCache } from '../storage/suggestion-cache.ts';
 import { type Interests, researcherInterests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
@@ -38,7 +38,7 @@ type Deps = {
   papers: PaperRepository;
   feedback: InvitationFeedback;
   models: RankingModelService;
-  cache: SuggestionCache<CachedSuggestions>;
+  cache: JsonStore<CachedSuggestions>;
   embedder: Embedder;
 };
 

@@ -5,9 +5,10 @@ import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { buildGraphSlice, type GraphSlice, planGraphSlice } from '../recommend/graph-slice.ts';
 import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
+import type { StoredTopics } from '../recommend/topic-ranking.ts';
+import type { JsonStore } from '../storage/json-store.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
-import type { TopicStore } from '../storage/topic-store.ts';
 import type { InterestCentroid, Interests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
@@ -20,7 +21,7 @@ type Deps = {
   paperIndex: PaperIndex;
   researchers: ResearcherRepository;
   papers: PaperRepository;
-  topics: TopicStore;
+  topics: JsonStore<StoredTopics>;
 };
 
 /**
@@ -98,12 +99,17 @@ export class NeighbourhoodService {
    * current papers (see ProfileTopicsService); until it has, the phrases by class TF-IDF alone.
    */
   async topics(id: string, limit: number): Promise<string[]> {
-    await this.deps.paperIndex.catchUp();
-    const paperIds = this.deps.researcherIndex.graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
+    const paperIds = await this.topicPaperIds(id);
     const stored = await this.deps.topics.get(id);
     if (stored && stored.paperIds.join('\n') === paperIds.join('\n')) return stored.phrases.slice(0, limit);
-    const candidates = await this.topicCandidates(id, limit);
+    const candidates = await this.candidatesFrom(id, paperIds, limit);
     return [...candidates.keywords, ...candidates.phrases].slice(0, limit);
+  }
+
+  /** The newest papers topics are drawn from, once the index has applied every change. */
+  private async topicPaperIds(id: string): Promise<string[]> {
+    await this.deps.paperIndex.catchUp();
+    return this.deps.researcherIndex.graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
   }
 
   /**
@@ -111,12 +117,15 @@ export class NeighbourhoodService {
    * used first) and up to `limit` key phrases of those papers by class TF-IDF against the whole store,
    * with the interest centroids they are ranked against.
    */
-  async topicCandidates(
+  async topicCandidates(id: string, limit: number) {
+    return this.candidatesFrom(id, await this.topicPaperIds(id), limit);
+  }
+
+  private async candidatesFrom(
     id: string,
+    paperIds: string[],
     limit: number,
   ): Promise<{ paperIds: string[]; keywords: string[]; phrases: string[]; centroids: InterestCentroid[] }> {
-    await this.deps.paperIndex.catchUp();
-    const paperIds = this.deps.researcherIndex.graph.papersNewestFirst(id).slice(0, TOPIC_PAPERS);
     const centroids = this.deps.researcherIndex.interestsOf(id)?.centroids ?? [];
     const papers = (await this.deps.papers.getMany(paperIds)).filter((p): p is Paper => p !== null);
     if (papers.length === 0) return { paperIds, keywords: [], phrases: [], centroids };

@@ -1,6 +1,6 @@
 import type { Embedder } from '../embedding/embedder.ts';
-import { rankTopicPhrases } from '../recommend/topic-ranking.ts';
-import type { StoredTopics, TopicStore } from '../storage/topic-store.ts';
+import { rankTopicPhrases, type StoredTopics } from '../recommend/topic-ranking.ts';
+import type { JsonStore } from '../storage/json-store.ts';
 import type { NeighbourhoodService } from './neighbourhood-service.ts';
 
 /** Phrases by TF-IDF that the embedding ranking chooses among. */
@@ -18,7 +18,7 @@ export class ProfileTopicsService {
     private readonly deps: {
       neighbourhood: Pick<NeighbourhoodService, 'topicCandidates'>;
       embedder: Embedder;
-      topics: TopicStore;
+      topics: JsonStore<StoredTopics>;
     },
   ) {}
 

@@ -1,6 +1,6 @@
 import { jobIdFor } from '../jobs/definitions.ts';
 import { type JobQueues, publicJobId } from '../jobs/queues.ts';
-import type { SuggestionCache } from '../storage/suggestion-cache.ts';
+import type { JsonStore } from '../storage/json-store.ts';
 
 export type RefreshReason = 'papers' | 'profile' | 'feedback' | 'on-demand';
 
@@ -11,9 +11,7 @@ export type RefreshReason = 'papers' | 'profile' | 'feedback' | 'on-demand';
  * delay restarts); while one runs, at most one more waits (BullMQ deduplication, keepLastIfActive).
  */
 export class SuggestionRefresh {
-  constructor(
-    private readonly deps: { cache: SuggestionCache<unknown>; queues: JobQueues; debounceMs: number },
-  ) {}
+  constructor(private readonly deps: { cache: JsonStore<unknown>; queues: JobQueues; debounceMs: number }) {}
 
   /** Returns the refresh jobs' ids, as the API shows them. */
   async request(researcherIds: string[], reason: RefreshReason): Promise<string[]> {
