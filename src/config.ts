@@ -48,6 +48,7 @@ const envSchema = z.object({
   SEED_ON_START: booleanFromEnv.default(true),
   INVITATION_CRON: z.string().min(9).default('0 6 * * 1'),
   INVITATIONS_PER_DIGEST: z.coerce.number().int().min(1).max(50).default(5),
+  MAX_INVITATIONS_PER_CANDIDATE: z.coerce.number().int().min(1).max(1000).default(5),
   INVITATION_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   RANKER_RETRAIN_GROWTH: z.coerce.number().min(0).max(100).default(0.2),
   RANKER_RETRAIN_CRON: z.string().min(9).default('17 * * * *'),
@@ -103,7 +104,13 @@ export type Config = {
   changeStreamMaxLen: number;
   indexSaveIntervalMs: number;
   seedOnStart: boolean;
-  invitations: { cron: string; perDigest: number; cooldownDays: number };
+  invitations: {
+    cron: string;
+    perDigest: number;
+    /** Digests per period that may name one candidate, across all recipients. */
+    maxPerCandidate: number;
+    cooldownDays: number;
+  };
   ranker: { retrainGrowth: number; retrainCron: string };
   worker: {
     /** Where the worker answers /healthz and /readyz; 0 turns that off. */
@@ -218,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitations: {
       cron: e.INVITATION_CRON,
       perDigest: e.INVITATIONS_PER_DIGEST,
+      maxPerCandidate: e.MAX_INVITATIONS_PER_CANDIDATE,
       cooldownDays: e.INVITATION_COOLDOWN_DAYS,
     },
     ranker: { retrainGrowth: e.RANKER_RETRAIN_GROWTH, retrainCron: e.RANKER_RETRAIN_CRON },

@@ -91,6 +91,7 @@ function wireServices(
     refresh,
     settings: {
       perDigest: config.invitations.perDigest,
+      maxPerCandidate: config.invitations.maxPerCandidate,
       cooldownDays: config.invitations.cooldownDays,
       webhookEnabled: config.webhook !== null,
     },

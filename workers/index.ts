@@ -15,7 +15,11 @@ import { requestTraining } from '../src/services/training-requests.ts';
 import { closeOnSignals } from '../src/shutdown.ts';
 import { createRedis } from '../src/storage/redis.ts';
 import { deliverWebhook } from './handlers/deliver-webhook.ts';
-import { invitationDigest, invitationDigestFanout } from './handlers/invitation-digest.ts';
+import {
+  invitationDigest,
+  invitationDigestProposal,
+  invitationDigestRun,
+} from './handlers/invitation-digest.ts';
 import { refreshSuggestions } from './handlers/refresh-suggestions.ts';
 import { trainRankingModel } from './handlers/train-ranking-model.ts';
 import { startHealthServer } from './health-server.ts';
@@ -28,19 +32,22 @@ const container = createContainer(config, logger);
 container.paperIndex.attach(new RefreshTrigger(container));
 await container.start();
 
-type Handlers = { [N in JobName]: (payload: ParsedJobPayload<N>, job: Job) => Promise<unknown> };
+type Handlers = {
+  [N in JobName]: (payload: ParsedJobPayload<N>, job: Job, token?: string) => Promise<unknown>;
+};
 const { services } = container;
 const handlers: Handlers = {
   'refresh-suggestions': (payload) => refreshSuggestions(services, payload),
   'train-ranking-model': (payload) => trainRankingModel(services.rankingModel, payload),
-  'invitation-digest-fanout': (payload, job) =>
-    invitationDigestFanout(services.invitations, payload, job.id!),
+  'invitation-digest-run': (payload, job, token) =>
+    invitationDigestRun(services.invitations, payload, job, token),
+  'invitation-digest-proposal': (payload) => invitationDigestProposal(services.invitations, payload),
   'invitation-digest': (payload) => invitationDigest(services.invitations, payload),
   'deliver-webhook': (payload) => deliverWebhook(services.webhooks, payload),
 };
 
 /** Validates the payload against the registry: a poisoned job fails once, without retries. */
-async function processJob(job: Job): Promise<unknown> {
+async function processJob(job: Job, token?: string): Promise<unknown> {
   if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job name '${job.name}'`);
   const parsed = jobs[job.name].payload.safeParse(job.data);
   if (!parsed.success) {
@@ -48,8 +55,8 @@ async function processJob(job: Job): Promise<unknown> {
       `invalid payload for ${job.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  const handler = handlers[job.name] as (payload: unknown, job: Job) => Promise<unknown>;
-  return handler(parsed.data, job);
+  const handler = handlers[job.name] as (payload: unknown, job: Job, token?: string) => Promise<unknown>;
+  return handler(parsed.data, job, token);
 }
 
 const workers = QUEUE_NAMES.map((queue) => {
@@ -75,7 +82,7 @@ await container.queues
   .upsertJobScheduler(
     'invitation-digest',
     { pattern: config.invitations.cron },
-    { name: 'invitation-digest-fanout', data: { cursor: '0' } },
+    { name: 'invitation-digest-run', data: {} },
   );
 // The models are learned when missing, and again whenever the store has outgrown them.
 await container.queues

@@ -18,6 +18,7 @@ import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-pa
 import { seededShuffle } from '../recommend/seeded-shuffle.ts';
 import { cosineOfUnitVectors } from '../vector/interests.ts';
 import { VectorIndex } from '../vector/vector-index.ts';
+import { type ExposureQuery, exposureFigures } from './exposure.ts';
 import { type CollaborationQuery, collaborationQueries } from './ground-truth.ts';
 import { addQuery, averages, emptyTotals, type MetricTotals, recallAt } from './metrics.ts';
 import type { EvaluationReport } from './report.ts';
@@ -158,6 +159,7 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
       },
       collaborators: collaborators.results,
       diversity: collaborators.diversity,
+      exposure: collaborators.exposure,
       candidateRecall: collaborators.candidateRecall,
       segments: { ...collaborators.segments, newcomers: collaborators.newcomers },
       rankingMs: collaborators.rankingMs,
@@ -211,6 +213,21 @@ function coauthorGroups(graph: ResearchGraph, ids: string[]): number {
 type Segment = 'twoHops' | 'threeOrMoreHops';
 
 /**
+ * Exposure caps compared with the plain default lists: how often one person may fill a top-10 slot
+ * across all query authors' lists (5 is the digest's default MAX_INVITATIONS_PER_CANDIDATE).
+ */
+const EXPOSURE_CAPS = [null, 50, 20, 10, 5];
+
+/** The 1% of researchers with the most papers before the split (ties by id). */
+function mostProductive(graph: ResearchGraph): Set<string> {
+  const researchers = [...graph.researchers()];
+  const byPapers = researchers
+    .map((id) => ({ id, papers: graph.paperCountOf(id) }))
+    .sort((a, b) => b.papers - a.papers || (a.id < b.id ? -1 : 1));
+  return new Set(byPapers.slice(0, Math.ceil(researchers.length / 100)).map((r) => r.id));
+}
+
+/**
  * Ranks every query author's candidates with each method and scores the lists against the co-authors
  * they gained after the split. PeerScout's ranking is computed once per query (every candidate, in
  * score order) and diversified for each setting of DIVERSITY_SETTINGS with the service's own function.
@@ -249,6 +266,7 @@ async function evaluateCollaborators(
   const random = seedrandom(`${options.seed}:random`);
   const everyCandidate = collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER });
   const rankingMs: number[] = [];
+  const exposureQueries: ExposureQuery[] = [];
 
   const rank = async (self: string) => {
     const known = graph.neighbours(self);
@@ -287,7 +305,13 @@ async function evaluateCollaborators(
       const id = researchers[Math.floor(random() * researchers.length)]!;
       if (allowed(id)) randomPick.add(id);
     }
-    const lists = DIVERSITY_SETTINGS.map((d) => diversify(ranked, graph, RANK_DEPTH, d).map((r) => r.id));
+    const diversified = DIVERSITY_SETTINGS.map((d) => diversify(ranked, graph, RANK_DEPTH, d));
+    const lists = diversified.map((list) => list.map((r) => r.id));
+    exposureQueries.push({
+      researcher: self,
+      ranked: diversified[DIVERSITY_SETTINGS.indexOf(DEFAULT_DIVERSITY)]!,
+      relevant: query.newCoauthors,
+    });
     const rankings: Record<string, string[]> = {
       random: [...randomPick],
       'common-neighbours': byScore((id) => commonNeighbours(graph, self, id)),
@@ -372,6 +396,13 @@ async function evaluateCollaborators(
         segmentMethods.map((m) => [m, rounded(newcomerTotals.get(m)!)['recall@10'] ?? 0]),
       ),
     },
+    exposure: exposureFigures(exposureQueries, mostProductive(graph), EXPOSURE_CAPS).map((row) => ({
+      ...row,
+      'recall@10': roundScore(row['recall@10']),
+      coverage: roundScore(row.coverage),
+      gini: roundScore(row.gini),
+      topProductiveShare: roundScore(row.topProductiveShare),
+    })),
     rankingMs: {
       p50: Math.round(rankingMs[Math.floor(rankingMs.length * 0.5)] ?? 0),
       p99: Math.round(rankingMs[Math.floor(rankingMs.length * 0.99)] ?? 0),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ExposureRow } from './exposure.ts';
 
 /** What an evaluation run measured: the JSON written by `npm run eval --json`. */
 export type EvaluationReport = {
@@ -14,6 +15,8 @@ export type EvaluationReport = {
   collaborators: Record<string, Record<string, number>>;
   /** Each diversity setting's list: ranking metrics beside what the variety buys. */
   diversity: ({ diversity: number } & Record<string, number>)[];
+  /** Concentration of the default lists' top-10 slots, plain and under each exposure cap. */
+  exposure: ExposureRow[];
   /** Share of the future co-authors that the candidate set holds at all: the ceiling of any ranker. */
   candidateRecall: { share: number; meanCandidates: number };
   /** Recall@10 of the future co-authors at two hops, at three or more, and of newcomers' (one paper). */
@@ -64,6 +67,16 @@ export function formatReport(report: EvaluationReport): string {
     ),
     '',
     ...table('Recall@10 by segment', Object.entries(report.segments)),
+    '',
+    'Exposure of the default lists (top 10 of every query author): plain, and with each candidate capped ' +
+      'at N top-10 slots, handed out by match strength as the invitation digest does (coverage: share of ' +
+      'everyone in some candidate set who is in at least one top 10; Gini over that pool; share of slots ' +
+      'taken by the 1% most productive researchers).',
+    '',
+    ...table(
+      'exposure cap',
+      report.exposure.map(({ cap, ...rest }) => [cap === null ? 'none (default list)' : String(cap), rest]),
+    ),
     '',
     `Profile topics of ${report.topics.researchers} query authors: ` +
       `${(report.topics.top5InOwnTitlesShare * 100).toFixed(1)}% of their top five occur in their own titles; ` +

@@ -32,17 +32,29 @@ export const jobs = {
     /** on-demand trains; the others train only when the models are missing or the store outgrew them. */
     payload: z.object({ reason: z.enum(['on-demand', 'scheduled', 'start', 'store-grew']) }).strict(),
   },
-  'invitation-digest-fanout': {
+  /**
+   * A digest run for a period, in steps kept in its data so a retry resumes where it stopped:
+   * 'propose' walks the claimed researchers in chunks (cursor) queueing a proposal job for each as a
+   * child of the run; 'write' waits for those children, then writes every digest at once.
+   */
+  'invitation-digest-run': {
     queue: 'invitations',
     payload: z
       .object({
         period: periodSchema.optional(),
+        step: z.enum(['propose', 'write']).default('propose'),
         cursor: z.string().max(100).default('0'),
-        /** The run this chunk belongs to (the first chunk's job); absent on the first chunk. */
-        run: z.string().min(1).max(200).optional(),
       })
       .strict(),
   },
+  /** One recipient's proposal for a run (the run's job id). */
+  'invitation-digest-proposal': {
+    queue: 'invitations',
+    payload: z
+      .object({ researcherId: storedIdSchema, period: periodSchema, run: z.string().min(1).max(200) })
+      .strict(),
+  },
+  /** One recipient's digest outside a run (a re-run by hand). */
   'invitation-digest': {
     queue: 'invitations',
     payload: z.object({ researcherId: storedIdSchema, period: periodSchema }).strict(),

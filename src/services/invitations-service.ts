@@ -3,6 +3,7 @@ import { isoWeek, jobIdFor } from '../jobs/definitions.ts';
 import { type JobQueues, publicJobId } from '../jobs/queues.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions, DEFAULT_DIVERSITY } from '../recommend/collaborator-ranking.ts';
+import { allocateByMatchStrength } from '../recommend/exposure-allocation.ts';
 import {
   type Invitation,
   type InvitationAction,
@@ -15,14 +16,33 @@ import type { CollaboratorsService } from './collaborators-service.ts';
 import type { Page } from './papers-service.ts';
 import type { SuggestionRefresh } from './suggestion-refresh.ts';
 
-export type InvitationSettings = { perDigest: number; cooldownDays: number; webhookEnabled: boolean };
+export type InvitationSettings = {
+  perDigest: number;
+  /** Digests per period that may name one candidate (MAX_INVITATIONS_PER_CANDIDATE). */
+  maxPerCandidate: number;
+  cooldownDays: number;
+  webhookEnabled: boolean;
+};
+
+/**
+ * What a recipient's digest could name, best first (eligible under every rule but the caps), with
+ * what an invitation shows of each; `skipped` says why there is nothing to propose.
+ */
+export type DigestProposal = {
+  recipient: string;
+  options: { candidate: string; score: number; evidence: unknown }[];
+  skipped?: string;
+};
 
 const DAY_MS = 86_400_000;
 
 export type NamedInvitation = Invitation & { candidateName: string | null };
 /** Claimed researchers handled by one fan-out job before it hands the rest to the next one. */
 const FANOUT_CHUNK = 200;
-/** Suggestions considered per digest: enough that skipping already-invited people still fills it. */
+/**
+ * Suggestions considered per digest: enough that skipping already-invited people, and people whose
+ * digests of the period are full, still fills it.
+ */
 const DIGEST_DEPTH_FACTOR = 4;
 
 export class InvitationsService {
@@ -61,56 +81,94 @@ export class InvitationsService {
         { period, current },
       );
     }
-    const job = await this.queues().add('invitation-digest-fanout', { period, cursor: '0' });
+    const job = await this.queues().add('invitation-digest-run', { period });
     return { jobId: publicJobId(job), period };
   }
 
   /**
-   * One chunk of a digest run: a digest job for every claimed researcher in the chunk whose digest is
-   * not complete, then a job for the next chunk. Job ids are scoped to the run (the first chunk's
-   * job), so a retried chunk adds nothing twice while a new run finds every digest that failed or
-   * never ran; ids of any alphabet are hashed into them.
+   * One chunk of a run's first step: a proposal job, child of the run's job, for every claimed
+   * researcher in the chunk whose digest is not complete; returns the cursor of the next chunk ('0'
+   * after the last). Job ids are scoped to the run, so a retried chunk adds nothing twice while a new
+   * run finds every digest that failed or never ran; ids of any alphabet are hashed into them. A
+   * proposal that fails for good does not hold the run up: that researcher waits for the next run.
    */
-  async fanOut(input: { period?: string; cursor: string; run?: string }, jobId: string) {
-    const period = input.period ?? isoWeek(new Date());
-    const run = input.run ?? jobId;
-    const { next, ids } = await this.deps.researchers.scanClaimed(input.cursor, FANOUT_CHUNK);
+  async queueProposals(
+    period: string,
+    run: string,
+    cursor: string,
+    parent: { id: string; queue: string },
+  ): Promise<{ next: string; queued: number }> {
+    const { next, ids } = await this.deps.researchers.scanClaimed(cursor, FANOUT_CHUNK);
     const complete = await this.deps.invitations.digestsComplete(period, ids);
     const pending = ids.filter((_, i) => !complete[i]);
     await this.queues().addBulk(
-      'invitation-digest',
+      'invitation-digest-proposal',
       pending.map((researcherId) => ({
-        payload: { researcherId, period },
-        options: { jobId: jobIdFor('digest', period, run, researcherId) },
+        payload: { researcherId, period, run },
+        options: {
+          jobId: jobIdFor('proposal', period, run, researcherId),
+          parent,
+          ignoreDependencyOnFailure: true,
+        },
       })),
     );
-    if (next !== '0') {
-      await this.queues().add(
-        'invitation-digest-fanout',
-        { period, cursor: next, run },
-        { jobId: jobIdFor('fanout', period, run, next) },
-      );
-    }
-    return { period, run, researchers: ids.length, queued: pending.length, next };
+    return { next, queued: pending.length };
+  }
+
+  /** A proposal job of a run: the recipient's proposal, kept until the run writes every digest at once. */
+  async proposeForRun(recipient: string, period: string, run: string) {
+    const proposal = await this.propose(recipient, period);
+    if (!proposal) return { options: 0, skipped: 'recipient is not claimed' };
+    await this.deps.invitations.saveProposal(period, run, recipient, proposal);
+    return { options: proposal.options.length, ...(proposal.skipped ? { skipped: proposal.skipped } : {}) };
+  }
+
+  /** A run's last step, once its proposal jobs are done: every digest of the run, written together. */
+  async writeRun(period: string, run: string) {
+    const stored = await this.deps.invitations.proposals(period, run);
+    // Written in recipient order, so where a rule depends on what was written before (one open
+    // suggestion per pair), the outcome depends on the data, not on which proposal finished first.
+    const proposals = ([...stored.values()] as DigestProposal[]).sort((a, b) =>
+      a.recipient < b.recipient ? -1 : a.recipient > b.recipient ? 1 : 0,
+    );
+    const created = await this.writeDigests(period, proposals);
+    await this.deps.invitations.dropProposals(period, run);
+    return {
+      period,
+      run,
+      recipients: proposals.length,
+      created: [...created.values()].reduce((sum, ids) => sum + ids.length, 0),
+    };
   }
 
   /**
-   * Puts at most N new collaboration suggestions into a claimed researcher's inbox for a period.
-   * Safe to run again for the same period (after a crash, a retry or a duplicate job): it writes only
-   * what is missing and never a second invitation for the same (recipient, candidate, period). The
-   * digest counts as complete once its invitations are written and their webhooks queued.
+   * Puts at most N new collaboration suggestions into one claimed researcher's inbox for a period,
+   * outside a run (the same rules, with only this recipient competing for capped candidates). Safe to
+   * run again: it writes only what is missing and never a second invitation for the same (recipient,
+   * candidate, period).
    */
   async digest(recipient: string, period: string): Promise<{ created: string[]; skipped?: string }> {
+    const proposal = await this.propose(recipient, period);
+    if (!proposal) return { created: [], skipped: 'recipient is not claimed' };
+    const created = (await this.writeDigests(period, [proposal])).get(recipient) ?? [];
+    return { created, ...(proposal.skipped ? { skipped: proposal.skipped } : {}) };
+  }
+
+  /**
+   * The candidates a claimed researcher's digest could name, best first, each with its score and
+   * evidence: their suggestions among people open to collaborate, less anyone the invitation rules
+   * leave out (asked of the same script that writes, without writing). Null when not claimed.
+   */
+  private async propose(recipient: string, period: string): Promise<DigestProposal | null> {
     const record = await this.deps.researchers.get(recipient);
-    if (!record?.claimed) return { created: [], skipped: 'recipient is not claimed' };
-    const { perDigest } = this.deps.settings;
+    if (!record?.claimed) return null;
     let suggestions: Awaited<ReturnType<CollaboratorsService['suggestForResearcher']>>['items'];
     try {
       suggestions = (
         await this.deps.collaborators.suggestForResearcher(
           recipient,
           collaboratorOptions({
-            limit: perDigest * DIGEST_DEPTH_FACTOR,
+            limit: this.deps.settings.perDigest * DIGEST_DEPTH_FACTOR,
             diversity: DEFAULT_DIVERSITY,
             openToCollaborateOnly: true,
           }),
@@ -118,18 +176,81 @@ export class InvitationsService {
       ).items;
     } catch (error) {
       if (!(error instanceof UnprocessableError)) throw error;
-      await this.deps.invitations.markDigestComplete(recipient, period);
-      return { created: [], skipped: 'recipient has no papers' };
+      return { recipient, options: [], skipped: 'recipient has no papers' };
     }
-    const created = await this.deps.invitations.createForPeriod(
-      recipient,
-      period,
-      perDigest,
-      suggestions.map((s) => ({ candidate: s.researcher.id, score: s.score, evidence: s.evidence })),
+    const eligible = new Set(
+      await this.deps.invitations.eligibleCandidates(
+        recipient,
+        period,
+        suggestions.map((s) => s.researcher.id),
+      ),
     );
-    await this.announce(recipient, period);
-    await this.deps.invitations.markDigestComplete(recipient, period);
-    return { created };
+    return {
+      recipient,
+      options: suggestions
+        .filter((s) => eligible.has(s.researcher.id))
+        .map((s) => ({ candidate: s.researcher.id, score: s.score, evidence: s.evidence })),
+    };
+  }
+
+  /**
+   * Writes the digests of a set of proposals. Who gets a candidate that cannot be named in all of
+   * them (MAX_INVITATIONS_PER_CANDIDATE, or the candidate's own smaller setting) is decided by match
+   * strength (allocateByMatchStrength), from what the period already holds, so a retry continues
+   * where it stopped. Each recipient's invitations are then written by the atomic script, which
+   * enforces both caps again (concurrent runs cannot overshoot them) and falls back on the
+   * recipient's next-best eligible people when an allotted one is no longer free. A digest counts as
+   * complete once its invitations are written and their webhooks queued.
+   */
+  private async writeDigests(period: string, proposals: DigestProposal[]): Promise<Map<string, string[]>> {
+    const { perDigest, maxPerCandidate } = this.deps.settings;
+    const received = await this.deps.invitations.periodCandidatesOf(
+      proposals.map((p) => p.recipient),
+      period,
+    );
+    const plans = proposals.map((proposal, i) => {
+      const have = new Set(received[i]);
+      return {
+        recipient: proposal.recipient,
+        want: Math.max(0, perDigest - have.size),
+        options: proposal.options.filter((o) => !have.has(o.candidate)),
+      };
+    });
+    const capacity = await this.deps.invitations.remainingCapacity(
+      period,
+      [...new Set(plans.flatMap((p) => p.options.map((o) => o.candidate)))],
+      maxPerCandidate,
+    );
+    const allotted = allocateByMatchStrength(plans, (candidate) => capacity.get(candidate) ?? 0, {
+      oneDirectionPerPair: true,
+    });
+    // Room left after the allotment: a recipient whose allotted person turns out not to be free
+    // falls back on people with room to spare first, and on a slot allotted to someone else only
+    // as a last resort (that person then falls back in turn), so nobody gets fewer suggestions.
+    const spare = new Map(capacity);
+    for (const list of allotted.values())
+      for (const candidate of list) spare.set(candidate, (spare.get(candidate) ?? 0) - 1);
+    const created = new Map<string, string[]>();
+    for (const plan of plans) {
+      const first = new Set(allotted.get(plan.recipient));
+      const others = plan.options.filter((o) => !first.has(o.candidate));
+      const hasSpare = (o: { candidate: string }) => (spare.get(o.candidate) ?? 0) > 0;
+      const fallbacks = [...others.filter(hasSpare), ...others.filter((o) => !hasSpare(o))];
+      const ids = await this.deps.invitations.createForPeriod(
+        plan.recipient,
+        period,
+        { max: perDigest, cap: maxPerCandidate },
+        [...plan.options.filter((o) => first.has(o.candidate)), ...fallbacks],
+      );
+      const written = new Set(ids);
+      for (const o of fallbacks)
+        if (written.has(invitationId(plan.recipient, o.candidate, period)))
+          spare.set(o.candidate, spare.get(o.candidate)! - 1);
+      created.set(plan.recipient, ids);
+      await this.announce(plan.recipient, period);
+      await this.deps.invitations.markDigestComplete(plan.recipient, period);
+    }
+    return created;
   }
 
   /**

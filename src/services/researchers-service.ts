@@ -56,10 +56,12 @@ export class ResearchersService {
       interests?: string;
       affiliations?: string[];
       verificationLevel?: number;
+      invitationsPerPeriod?: number | null;
     },
   ): Promise<ResearcherRecord> {
     const updated = await this.deps.researchers.updateProfile(id, {
       openToCollaborate: changes.openToCollaborate,
+      invitationsPerPeriod: changes.invitationsPerPeriod,
       interests: changes.interests,
       verificationLevel: changes.verificationLevel,
       declaredAffiliations: changes.affiliations,

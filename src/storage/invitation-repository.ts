@@ -32,8 +32,10 @@ function isoTime(epochMs: string | number | undefined): string {
   return new Date(Number(epochMs)).toISOString();
 }
 
-/** A period's completion records outlive any re-run of it. */
+/** A period's completion and exposure records outlive any re-run of it. */
 const DIGEST_COMPLETE_TTL_S = 400 * 24 * 3600;
+/** A run's proposals are read once its proposal jobs are done; kept a week for a run that stalls. */
+const PROPOSALS_TTL_S = 7 * 24 * 3600;
 
 export type InvitationDraft = { candidate: string; score: number; evidence: unknown };
 
@@ -65,17 +67,44 @@ export class InvitationRepository {
     this.scripts = redis as unknown as ScriptCommands;
   }
 
-  /** Writes a recipient's invitations for a period, at most `max` in all; returns the new ids. */
+  /**
+   * Writes a recipient's invitations for a period, in the drafts' order, at most `max` in all and
+   * none naming a candidate whose digests of the period are full (`cap`, or the candidate's own
+   * smaller setting); returns the new ids.
+   */
   createForPeriod(
     recipient: string,
     period: string,
-    max: number,
+    limits: { max: number; cap: number },
+    drafts: InvitationDraft[],
+  ): Promise<string[]> {
+    return this.runCreateScript(recipient, period, { ...limits, dryRun: false }, drafts);
+  }
+
+  /**
+   * The candidates, in order, that a digest for the recipient could name in the period under every
+   * rule but the caps (see createInvitationsScript): what the digest proposes. Writes nothing.
+   */
+  eligibleCandidates(recipient: string, period: string, candidates: string[]): Promise<string[]> {
+    return this.runCreateScript(
+      recipient,
+      period,
+      { max: candidates.length, cap: 0, dryRun: true },
+      candidates.map((candidate) => ({ candidate, score: 0, evidence: null })),
+    );
+  }
+
+  private runCreateScript(
+    recipient: string,
+    period: string,
+    options: { max: number; cap: number; dryRun: boolean },
     drafts: InvitationDraft[],
   ): Promise<string[]> {
     const payload = {
       recipient,
       period,
-      max,
+      ...options,
+      exposureTtl: DIGEST_COMPLETE_TTL_S,
       now: Date.now(),
       candidates: drafts.map((d) => ({
         candidate: d.candidate,
@@ -160,6 +189,60 @@ export class InvitationRepository {
   /** Candidates a recipient received in a period. */
   periodCandidates(recipient: string, period: string): Promise<string[]> {
     return this.redis.smembers(this.keys.digest(recipient, period));
+  }
+
+  /** For each recipient, the candidates they received in a period. */
+  periodCandidatesOf(recipients: string[], period: string): Promise<string[][]> {
+    return pipelined<string, string[]>(this.redis, recipients, (p, id) =>
+      p.smembers(this.keys.digest(id, period)),
+    );
+  }
+
+  /** Recipients whose digests named a candidate in a period. */
+  namedInPeriod(candidate: string, period: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.exposure(candidate, period));
+  }
+
+  /**
+   * How many more digests of the period may name each candidate: the platform's cap or the
+   * candidate's own smaller invitationsPerPeriod, less the digests that already named them.
+   */
+  async remainingCapacity(period: string, candidates: string[], cap: number): Promise<Map<string, number>> {
+    const pipeline = this.redis.pipeline();
+    for (const id of candidates) {
+      pipeline.hget(this.keys.researcher(id), 'invitationsPerPeriod');
+      pipeline.scard(this.keys.exposure(id, period));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return new Map(
+      candidates.map((id, i) => {
+        const [ownError, own] = results[i * 2]!;
+        const [countError, named] = results[i * 2 + 1]!;
+        if (ownError || countError) throw ownError ?? countError;
+        const limit = own === null ? cap : Math.min(cap, Number(own));
+        return [id, Math.max(0, limit - Number(named))];
+      }),
+    );
+  }
+
+  /** Keeps one recipient's proposal for a digest run, until the run writes the digests. */
+  async saveProposal(period: string, run: string, recipient: string, proposal: unknown): Promise<void> {
+    const key = this.keys.digestProposals(period, run);
+    await this.redis
+      .multi()
+      .hset(key, recipient, JSON.stringify(proposal))
+      .expire(key, PROPOSALS_TTL_S)
+      .exec();
+  }
+
+  /** Every proposal of a digest run, by recipient. */
+  async proposals(period: string, run: string): Promise<Map<string, unknown>> {
+    const raw = await this.redis.hgetall(this.keys.digestProposals(period, run));
+    return new Map(Object.entries(raw).map(([recipient, json]) => [recipient, JSON.parse(json)]));
+  }
+
+  async dropProposals(period: string, run: string): Promise<void> {
+    await this.redis.del(this.keys.digestProposals(period, run));
   }
 
   /** Records that a recipient's digest for a period is complete. */

@@ -5,12 +5,16 @@
 
 /**
  * KEYS: digest set (recipient, period), inbox, invited hash (candidate → latest invitation id), feedback hash.
- * ARGV: prefixes JSON, payload JSON { recipient, period, max, now, candidates: [{ candidate, id, score, evidence }] }.
+ * ARGV: prefixes JSON, payload JSON { recipient, period, max, cap, exposureTtl, dryRun, now,
+ * candidates: [{ candidate, id, score, evidence }] }.
  * Writes candidates in order until the period holds `max` of them, skipping anyone with an open or
  * accepted invitation from this recipient, anyone who holds an open or accepted invitation naming this
  * recipient (one open suggestion per pair), anyone declined, blocked or dismissed within the cooldown,
- * and anyone who is not claimed and open to collaborate right now. Re-running it for the same period writes only what is missing.
- * Returns the ids of the invitations it created.
+ * anyone who is not claimed and open to collaborate right now, and anyone already named in as many
+ * digests of the period as their cap allows (the platform's `cap`, or their own smaller
+ * invitationsPerPeriod; 0 pauses them). Re-running it for the same period writes only what is missing.
+ * Returns the ids of the invitations it created; with `dryRun`, writes nothing and returns the
+ * candidates that pass every rule but the caps (what a digest may propose).
  */
 export const createInvitationsScript = `
 local P = cjson.decode(ARGV[1])
@@ -18,7 +22,7 @@ local a = cjson.decode(ARGV[2])
 local created = {}
 local count = redis.call('SCARD', KEYS[1])
 for _, c in ipairs(a.candidates) do
-  if count >= a.max then break end
+  if count >= a.max and not a.dryRun then break end
   local skip = redis.call('SISMEMBER', KEYS[1], c.candidate) == 1
   if not skip then
     local last = redis.call('HGET', KEYS[3], c.candidate)
@@ -42,11 +46,20 @@ for _, c in ipairs(a.candidates) do
       if status == 'pending' or status == 'snoozed' or status == 'sent' or status == 'accepted' then skip = true end
     end
   end
+  local exposure = P.exposure .. a.period .. ':' .. c.candidate
   if not skip then
-    local flags = redis.call('HMGET', P.researcher .. c.candidate, 'claimed', 'openToCollaborate')
+    local flags = redis.call('HMGET', P.researcher .. c.candidate, 'claimed', 'openToCollaborate', 'invitationsPerPeriod')
     if flags[1] ~= 'true' or flags[2] ~= 'true' then skip = true end
+    if not skip and not a.dryRun and redis.call('SISMEMBER', exposure, a.recipient) == 0 then
+      local limit = a.cap
+      local own = tonumber(flags[3])
+      if own and own < limit then limit = own end
+      if redis.call('SCARD', exposure) >= limit then skip = true end
+    end
   end
-  if not skip then
+  if not skip and a.dryRun then
+    table.insert(created, c.candidate)
+  elseif not skip then
     local key = P.invitation .. c.id
     if redis.call('EXISTS', key) == 0 then
       redis.call('HSET', key, 'id', c.id, 'recipient', a.recipient, 'candidate', c.candidate, 'period', a.period,
@@ -57,6 +70,8 @@ for _, c in ipairs(a.candidates) do
     end
     redis.call('SADD', KEYS[1], c.candidate)
     redis.call('HSET', KEYS[3], c.candidate, c.id)
+    redis.call('SADD', exposure, a.recipient)
+    redis.call('EXPIRE', exposure, a.exposureTtl)
     count = count + 1
   end
 end

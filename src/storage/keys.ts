@@ -17,6 +17,7 @@ export function createKeys(prefix: string) {
     invited: `${root}:invited:`,
     namedIn: `${root}:named-in:`,
     feedback: `${root}:feedback:`,
+    exposure: `${root}:exposure:`,
     collaborationEdges: `${root}:collaboration-edges`,
   } as const;
   return {
@@ -25,7 +26,10 @@ export function createKeys(prefix: string) {
     paper: (id: string) => segment.paper + id,
     /** ZSET of all paper ids (score 0, ordered by id). */
     papers: () => `${root}:papers`,
-    /** HASH: name, claimed, openToCollaborate, verificationLevel, createdAt, updatedAt. */
+    /**
+     * HASH: name, claimed, openToCollaborate, verificationLevel, invitationsPerPeriod (absent: the
+     * platform's cap), createdAt, updatedAt.
+     */
     researcher: (id: string) => segment.researcher + id,
     /** ZSET of all researcher ids (score 0, ordered by id). */
     researchers: () => `${root}:researchers`,
@@ -59,6 +63,10 @@ export function createKeys(prefix: string) {
     feedback: (recipient: string) => segment.feedback + recipient,
     /** SET of the candidates written for a recipient in a period (at most N). */
     digest: (recipient: string, period: string) => `${root}:digest:${period}:${recipient}`,
+    /** SET of the recipients whose digest named a candidate in a period (at most the candidate's cap). */
+    exposure: (candidate: string, period: string) => `${segment.exposure}${period}:${candidate}`,
+    /** HASH recipient → JSON proposal (eligible candidates, best first) of one digest run. */
+    digestProposals: (period: string, run: string) => `${root}:digest-proposals:${period}:${run}`,
     /** SET of the recipients whose digest for a period is complete (a re-run skips them). */
     digestComplete: (period: string) => `${root}:digest-complete:${period}`,
     /** STRING (JSON): precomputed suggestions and related papers of a researcher. */

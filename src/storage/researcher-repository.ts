@@ -11,6 +11,8 @@ export type ResearcherRecord = {
   claimed: boolean;
   openToCollaborate: boolean;
   verificationLevel: number;
+  /** Invitations a researcher wants per period at most (0 pauses them); null: the platform's cap. */
+  invitationsPerPeriod: number | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -49,6 +51,7 @@ export class ResearcherRepository {
         claimed: h.claimed === 'true',
         openToCollaborate: h.openToCollaborate === 'true',
         verificationLevel: Number(h.verificationLevel ?? 0),
+        invitationsPerPeriod: h.invitationsPerPeriod === undefined ? null : Number(h.invitationsPerPeriod),
         createdAt: h.createdAt ?? '',
         updatedAt: h.updatedAt ?? '',
       };
@@ -119,18 +122,27 @@ export class ResearcherRepository {
   /** Sets profile fields of an existing researcher; returns false when there is no such researcher. */
   async updateProfile(
     id: string,
-    fields: Partial<Pick<ResearcherRecord, 'claimed' | 'openToCollaborate' | 'verificationLevel'>> & {
+    fields: Partial<
+      Pick<ResearcherRecord, 'claimed' | 'openToCollaborate' | 'verificationLevel' | 'invitationsPerPeriod'>
+    > & {
       interests?: string;
       declaredAffiliations?: string[];
     },
   ): Promise<boolean> {
     const values = Object.entries(fields).flatMap(([key, value]) =>
-      value === undefined ? [] : [key, typeof value === 'object' ? JSON.stringify(value) : String(value)],
+      value === undefined || value === null
+        ? []
+        : [key, typeof value === 'object' ? JSON.stringify(value) : String(value)],
     );
     if (!(await this.redis.exists(this.keys.researcher(id)))) return false;
     const transaction = this.redis.multi();
     if (values.length > 0)
       transaction.hset(this.keys.researcher(id), ...values, 'updatedAt', new Date().toISOString());
+    // null returns the researcher to the platform's cap.
+    if (fields.invitationsPerPeriod === null) {
+      transaction.hdel(this.keys.researcher(id), 'invitationsPerPeriod');
+      transaction.hset(this.keys.researcher(id), 'updatedAt', new Date().toISOString());
+    }
     if (fields.claimed === true) transaction.sadd(this.keys.claimedResearchers(), id);
     if (fields.claimed === false) transaction.srem(this.keys.claimedResearchers(), id);
     await transaction.exec();

@@ -123,9 +123,12 @@ beforeAll(async () => {
   await t.container.services.papers.ingest(sample.slice(0, 60));
   await t.container.repositories.researchers.claim(candidate, 'account-c');
   await t.container.repositories.researchers.updateProfile(candidate, { openToCollaborate: true });
-  const [created] = await t.container.repositories.invitations.createForPeriod(owner, '2026-W01', 1, [
-    { candidate, score: 0.5, evidence: null },
-  ]);
+  const [created] = await t.container.repositories.invitations.createForPeriod(
+    owner,
+    '2026-W01',
+    { max: 1, cap: 100 },
+    [{ candidate, score: 0.5, evidence: null }],
+  );
   invitation = created!;
   headersOf = {
     none: {},
@@ -168,9 +171,12 @@ describe('who may do what', () => {
   it('when the candidate holds the token, then they may accept but not send; the recipient the other way round', async () => {
     await t.container.repositories.researchers.claim(other, 'account-o');
     await t.container.repositories.researchers.updateProfile(other, { openToCollaborate: true });
-    const [invitationId] = await t.container.repositories.invitations.createForPeriod(owner, '2026-W02', 1, [
-      { candidate: other, score: 0.5, evidence: null },
-    ]);
+    const [invitationId] = await t.container.repositories.invitations.createForPeriod(
+      owner,
+      '2026-W02',
+      { max: 1, cap: 100 },
+      [{ candidate: other, score: 0.5, evidence: null }],
+    );
     expect(invitationId).toBeDefined();
     const as = async (who: Credential, action: string) =>
       (

@@ -77,6 +77,15 @@ describe('the evaluation harness on a tiny file whose answer is known', () => {
       expect(row.coauthorGroupsInTop10).toBeGreaterThanOrEqual(1);
       expect(row.withinTwoHopsShare).toBeGreaterThan(0);
     }
+    // Two lists cannot reach any exposure cap: every row keeps the plain lists' recall.
+    expect(report.exposure.map((row) => [row.cap, row['recall@10']])).toEqual([
+      [null, 1],
+      [50, 1],
+      [20, 1],
+      [10, 1],
+      [5, 1],
+    ]);
+    expect(report.exposure[0]!.maxExposure).toBeLessThanOrEqual(2);
     expect(report.segments.twoHops).toMatchObject({ queries: 2, 'adamic-adar': 1, 'peerscout-default': 1 });
     expect(report.ratios.defaultRecall10OverBestBaseline).toBe(1);
     // Topics of the query authors are phrases of their papers, never one generic word.

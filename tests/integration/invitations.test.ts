@@ -74,7 +74,12 @@ async function inboxOfSuggestions(size = 3): Promise<{ recipient: string; items:
     .slice(0, size);
   await makeInvitable(top);
   const drafts = top.map((candidate) => ({ candidate, score: 0.5, evidence: { reason: 'test' } }));
-  await t.container.repositories.invitations.createForPeriod(recipient, newPeriod(), size, drafts);
+  await t.container.repositories.invitations.createForPeriod(
+    recipient,
+    newPeriod(),
+    { max: size, cap: 100 },
+    drafts,
+  );
   const items = await inbox(recipient);
   expect(items).toHaveLength(size);
   return { recipient, items };
@@ -176,9 +181,12 @@ describe('exactly once', () => {
     const fresh = ranked.map((r) => r.id).filter((id) => !used.has(id));
     await makeInvitable(fresh);
     const period = newPeriod();
-    const partial = await t.container.repositories.invitations.createForPeriod(recipient, period, 3, [
-      { candidate: fresh[5]!, score: 1, evidence: {} },
-    ]);
+    const partial = await t.container.repositories.invitations.createForPeriod(
+      recipient,
+      period,
+      { max: 3, cap: 100 },
+      [{ candidate: fresh[5]!, score: 1, evidence: {} }],
+    );
     expect(partial).toHaveLength(1);
     const { created } = await t.container.services.invitations.digest(recipient, period);
     expect(created).toHaveLength(2);
@@ -243,7 +251,12 @@ describe('inbox actions', () => {
     );
     const drafts = [{ candidate: item!.candidate, score: 1, evidence: {} }];
     expect(
-      await t.container.repositories.invitations.createForPeriod(recipient, newPeriod(), 3, drafts),
+      await t.container.repositories.invitations.createForPeriod(
+        recipient,
+        newPeriod(),
+        { max: 3, cap: 100 },
+        drafts,
+      ),
     ).toHaveLength(1);
     const block = await t.app.inject({
       method: 'PUT',
@@ -251,7 +264,12 @@ describe('inbox actions', () => {
     });
     expect(block.json()).toEqual({ blocked: true });
     expect(
-      await t.container.repositories.invitations.createForPeriod(recipient, newPeriod(), 3, drafts),
+      await t.container.repositories.invitations.createForPeriod(
+        recipient,
+        newPeriod(),
+        { max: 3, cap: 100 },
+        drafts,
+      ),
     ).toEqual([]);
     expect(await suggestedIds(recipient)).not.toContain(item!.candidate);
   });
@@ -347,7 +365,12 @@ describe('the invitation API as a new user meets it', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const drafts = [{ candidate: later, score: 0.5, evidence: {} }];
     expect(
-      await t.container.repositories.invitations.createForPeriod(recipient, newPeriod(), 1, drafts),
+      await t.container.repositories.invitations.createForPeriod(
+        recipient,
+        newPeriod(),
+        { max: 1, cap: 100 },
+        drafts,
+      ),
     ).toHaveLength(1);
     const response = await t.app.inject({ url: `/v1/researchers/${recipient}/invitations?limit=100` });
     const { items, page } = response.json() as { items: Invitation[]; page: unknown };

@@ -84,7 +84,7 @@ describe('when Redis goes away while the API and a worker run a digest', () => {
     const workerReady = async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status;
     expect(await workerReady()).toBe(200);
     const period = '2026-W40';
-    await t.container.queues.add('invitation-digest-fanout', { period, cursor: '0' });
+    await t.container.queues.add('invitation-digest-run', { period });
     const written = async () =>
       (
         await Promise.all(

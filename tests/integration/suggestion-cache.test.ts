@@ -32,7 +32,7 @@ describe('precomputed suggestions and feedback', () => {
     const [invitationId] = await t.container.repositories.invitations.createForPeriod(
       recipient,
       '2026-W30',
-      1,
+      { max: 1, cap: 100 },
       [{ candidate, score: 0.9, evidence: null }],
     );
     await t.container.services.collaborators.refreshCached(recipient);

@@ -92,17 +92,17 @@ describe('invitation digests through real worker processes', () => {
     const { env, config, container } = await prepareStore('workers-plain');
     const worker = await startWorker(env);
     cleanups.push(() => stopProcess(worker));
-    await container.queues.add('invitation-digest-fanout', { period: PERIOD, cursor: '0' });
+    await container.queues.add('invitation-digest-run', { period: PERIOD });
     await waitFor(() => digestJobsDone(container), 180_000, 'all digests');
     await stopProcess(worker);
     expect(await expectExactRun(container, config)).toBeGreaterThan(RECIPIENTS);
   });
 
-  it('when the worker is killed (SIGKILL) in the middle of the fan-out and restarted, then nothing is missing or doubled', async () => {
+  it('when the worker is killed (SIGKILL) in the middle of a run and restarted, then nothing is missing or doubled', async () => {
     const { env, config, container } = await prepareStore('workers-killed');
     let worker: ChildProcess = await startWorker(env);
     cleanups.push(() => stopProcess(worker));
-    await container.queues.add('invitation-digest-fanout', { period: PERIOD, cursor: '0' });
+    await container.queues.add('invitation-digest-run', { period: PERIOD });
     await waitFor(async () => (await invitationCount(container)) >= 10, 180_000, 'the first invitations');
     await stopProcess(worker, 'SIGKILL');
     expect(await digestJobsDone(container)).toBe(false);
@@ -129,7 +129,7 @@ describe('invitation digests through real worker processes', () => {
       );
       const worker = await startWorker(env);
       cleanups.push(() => stopProcess(worker));
-      await container.queues.add('invitation-digest-fanout', { period: PERIOD, cursor: '0' });
+      await container.queues.add('invitation-digest-run', { period: PERIOD });
       await waitFor(async () => (await invitationCount(container)) >= 10, 180_000, 'the first invitations');
       await redis.stop(outage.signal);
       await new Promise((r) => setTimeout(r, outage.downMs));

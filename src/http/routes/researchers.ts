@@ -56,7 +56,8 @@ export function researchersRoutes(
         config: { access: { owner: 'id' } },
         schema: {
           tags: ['researchers'],
-          summary: 'Change openToCollaborate, interests, affiliations or verificationLevel',
+          summary:
+            'Change openToCollaborate, interests, affiliations, verificationLevel or invitationsPerPeriod',
           params: idParams,
           body: profilePatchBody,
           response: { 200: researcherSchema, ...errorResponses },

@@ -10,6 +10,8 @@ export const researcherSchema = z.object({
   claimed: z.boolean(),
   openToCollaborate: z.boolean(),
   verificationLevel: z.number(),
+  /** Invitations the researcher wants per period at most (0: paused); null: the platform's cap. */
+  invitationsPerPeriod: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -38,6 +40,8 @@ export const profilePatchBody = z
     interests: z.string().trim().min(1).max(5000).optional(),
     affiliations: z.array(z.string().trim().min(1).max(300)).max(20).optional(),
     verificationLevel: z.number().int().min(0).max(5).optional(),
+    /** At most this many digests per period may name the researcher (0 pauses invitations); null: the platform's cap. */
+    invitationsPerPeriod: z.number().int().min(0).max(1000).nullable().optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });

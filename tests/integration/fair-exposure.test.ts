@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { type Container, createContainer } from '../../src/container.ts';
+import { createLogger } from '../../src/logger.ts';
+import { collaboratorOptions } from '../../src/recommend/collaborator-ranking.ts';
+import type { DigestProposal } from '../../src/services/invitations-service.ts';
+import { prepareClaimedStore, researchersByPaperCount } from '../helpers/digest-store.ts';
+import { readSample } from '../helpers/test-env.ts';
+
+const sample = readSample();
+const claimed = researchersByPaperCount(sample).slice(0, 30);
+const PER_DIGEST = 3;
+const CAP = 4;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+});
+
+/** How many digests of a period named each candidate, from the invitation records themselves. */
+async function namedPerCandidate(container: Container, period: string): Promise<Map<string, number>> {
+  const named = new Map<string, number>();
+  for (const id of claimed) {
+    for (const invitation of await container.repositories.invitations.list(id, 'inbox')) {
+      if (invitation.period !== period) continue;
+      named.set(invitation.candidate, (named.get(invitation.candidate) ?? 0) + 1);
+    }
+  }
+  return named;
+}
+
+async function inboxSizes(container: Container, period: string): Promise<Map<string, number>> {
+  const sets = await container.repositories.invitations.periodCandidatesOf(claimed, period);
+  return new Map(claimed.map((id, i) => [id, sets[i]!.length]));
+}
+
+/** Ends a period's open suggestions, so the next period may name the same people again. */
+async function withdrawPeriod(container: Container, period: string): Promise<void> {
+  for (const id of claimed)
+    for (const invitation of await container.repositories.invitations.list(id, 'inbox'))
+      if (invitation.period === period)
+        await container.repositories.invitations.transition(invitation.id, 'withdraw');
+}
+
+/** A digest run without BullMQ: every proposal (in the given order), then every digest at once. */
+async function run(container: Container, period: string, runId: string, order = claimed) {
+  for (const id of order) await container.services.invitations.proposeForRun(id, period, runId);
+  const proposals = [...(await container.repositories.invitations.proposals(period, runId)).values()];
+  await container.services.invitations.writeRun(period, runId);
+  return proposals as DigestProposal[];
+}
+
+let container: Container;
+let env: Record<string, string>;
+let before: Map<string, number>;
+let fullBefore: Map<string, number>;
+let star: string;
+let starFans: string[];
+
+beforeAll(async () => {
+  // One store: the 30 most prolific sample authors claimed and open. A second container on the same
+  // store runs without a useful cap (the behaviour before it existed) for the "before" figure.
+  ({ env, container } = await prepareClaimedStore('fair-exposure', sample, claimed, cleanups, {
+    INVITATIONS_PER_DIGEST: String(PER_DIGEST),
+    MAX_INVITATIONS_PER_CANDIDATE: String(CAP),
+  }));
+  const uncapped = createContainer(
+    loadConfig({ ...env, MAX_INVITATIONS_PER_CANDIDATE: '1000' }),
+    createLogger('warn'),
+  );
+  cleanups.push(() => uncapped.close());
+  // Before: each digest on its own, in job order, as the scheduled run did.
+  for (const id of claimed) await uncapped.services.invitations.digest(id, '2026-W10');
+  before = await namedPerCandidate(container, '2026-W10');
+  fullBefore = await inboxSizes(container, '2026-W10');
+  star = [...before].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+  starFans = await container.repositories.invitations.namedInPeriod(star, '2026-W10');
+  await withdrawPeriod(container, '2026-W10');
+}, 300_000);
+
+describe('fair exposure of invitation candidates', () => {
+  it('when one researcher is the best match for many recipients, then no period names them more than the cap', async () => {
+    await run(container, '2026-W11', 'run-1');
+    const after = await namedPerCandidate(container, '2026-W11');
+    const maxBefore = Math.max(...before.values());
+    const maxAfter = Math.max(...after.values());
+    console.info(
+      `most digests naming one candidate in a period: before ${maxBefore}, after ${maxAfter} (cap ${CAP})`,
+    );
+    expect(maxBefore).toBeGreaterThan(CAP);
+    expect(maxAfter).toBeLessThanOrEqual(CAP);
+    expect(await container.repositories.invitations.namedInPeriod(star, '2026-W11')).toHaveLength(
+      after.get(star)!,
+    );
+  });
+
+  it('when the star is full, then every recipient still gets a full digest from their next-best eligible people', async () => {
+    const after = await inboxSizes(container, '2026-W11');
+    expect([...after.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(claimed.length);
+    for (const id of claimed) expect(after.get(id), id).toBe(fullBefore.get(id));
+  });
+
+  it('decides who gets a capped candidate by how much each recipient loses without them, not by job order', async () => {
+    await withdrawPeriod(container, '2026-W11');
+    // Proposals in reverse job order this time.
+    const proposals = await run(container, '2026-W12', 'run-2', [...claimed].reverse());
+    const winners = new Set(await container.repositories.invitations.namedInPeriod(star, '2026-W12'));
+    const starNamed = new Set(await container.repositories.invitations.periodCandidates(star, '2026-W12'));
+    const regrets = proposals.flatMap((p) => {
+      const rank = p.options.findIndex((o) => o.candidate === star);
+      // Recipients for whom the star is among the first N, except where the star's own digest named
+      // them (one open suggestion per pair).
+      if (rank < 0 || rank >= PER_DIGEST || starNamed.has(p.recipient)) return [];
+      const fallback = p.options[PER_DIGEST]?.score ?? 0;
+      return [{ recipient: p.recipient, regret: p.options[rank]!.score - fallback }];
+    });
+    const won = regrets.filter((r) => winners.has(r.recipient)).map((r) => r.regret);
+    const lost = regrets.filter((r) => !winners.has(r.recipient)).map((r) => r.regret);
+    expect(won.length).toBeGreaterThan(0);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(Math.min(...won)).toBeGreaterThanOrEqual(Math.max(...lost));
+  });
+
+  it('when two runs write the same period at once, then neither cap is overshot and nothing is written twice', async () => {
+    await withdrawPeriod(container, '2026-W12');
+    const second = createContainer(loadConfig(env), createLogger('warn'));
+    cleanups.push(() => second.close());
+    for (const id of claimed) {
+      await container.services.invitations.proposeForRun(id, '2026-W13', 'run-a');
+      await second.services.invitations.proposeForRun(id, '2026-W13', 'run-b');
+    }
+    await Promise.all([
+      container.services.invitations.writeRun('2026-W13', 'run-a'),
+      second.services.invitations.writeRun('2026-W13', 'run-b'),
+    ]);
+    const named = await namedPerCandidate(container, '2026-W13');
+    expect(Math.max(...named.values())).toBeLessThanOrEqual(CAP);
+    const sizes = await inboxSizes(container, '2026-W13');
+    for (const id of claimed) {
+      const inbox = (await container.repositories.invitations.list(id, 'inbox')).filter(
+        (i) => i.period === '2026-W13',
+      );
+      expect(inbox.length, id).toBe(sizes.get(id));
+      expect(new Set(inbox.map((i) => i.candidate)).size).toBe(inbox.length);
+      expect(inbox.length).toBeLessThanOrEqual(PER_DIGEST);
+    }
+    expect([...sizes.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(claimed.length);
+  });
+
+  it('when a researcher sets 0 invitations per period, then no digest names them and their profile stays open', async () => {
+    await withdrawPeriod(container, '2026-W13');
+    const profile = await container.services.researchers.updateProfile(star, { invitationsPerPeriod: 0 });
+    expect(profile).toMatchObject({ openToCollaborate: true, invitationsPerPeriod: 0 });
+    await run(container, '2026-W14', 'run-3');
+    expect(await container.repositories.invitations.namedInPeriod(star, '2026-W14')).toEqual([]);
+    expect((await namedPerCandidate(container, '2026-W14')).has(star)).toBe(false);
+    // Still suggested on the site as open to collaborate, and their own digest still arrives.
+    const suggestions = await container.services.collaborators.suggestForResearcher(
+      starFans[0]!,
+      collaboratorOptions({ limit: 20, openToCollaborateOnly: true }),
+    );
+    expect(suggestions.items.map((s) => s.researcher.id)).toContain(star);
+    expect(await container.repositories.invitations.periodCandidates(star, '2026-W14')).not.toHaveLength(0);
+    const reset = await container.services.researchers.updateProfile(star, { invitationsPerPeriod: null });
+    expect(reset.invitationsPerPeriod).toBeNull();
+  });
+});

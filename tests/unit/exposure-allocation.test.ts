@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { exposureFigures, giniCoefficient } from '../../src/evaluation/exposure.ts';
+import { allocateByMatchStrength, type Proposal } from '../../src/recommend/exposure-allocation.ts';
+
+/**
+ * Six recipients whose best match is the same star; how much better the star is than their next
+ * option differs: r1 and r4 have almost nothing else, r2, r3, r5 and r6 have a close second choice.
+ */
+const proposals: Proposal[] = [
+  { recipient: 'r1', want: 2, options: opts(['star', 0.9], ['a1', 0.2], ['a2', 0.1]) },
+  { recipient: 'r2', want: 2, options: opts(['star', 0.9], ['b1', 0.88], ['b2', 0.86]) },
+  { recipient: 'r3', want: 2, options: opts(['star', 0.95], ['c1', 0.94], ['c2', 0.93]) },
+  { recipient: 'r4', want: 2, options: opts(['star', 0.7], ['d1', 0.15], ['d2', 0.1]) },
+  { recipient: 'r5', want: 2, options: opts(['star', 0.8], ['e1', 0.79], ['e2', 0.78]) },
+  { recipient: 'r6', want: 2, options: opts(['star', 0.99], ['f1', 0.98], ['f2', 0.97]) },
+];
+
+/** The digest's rule: one open suggestion per pair. */
+const PAIRS = { oneDirectionPerPair: true };
+
+function opts(...pairs: [string, number][]) {
+  return pairs.map(([candidate, score]) => ({ candidate, score }));
+}
+
+describe('allocating a capped candidate by match strength', () => {
+  it('when one star is everyone’s best and may be named twice, then the two who lose most without them get them', () => {
+    const allocated = allocateByMatchStrength(proposals, (c) => (c === 'star' ? 2 : 10), PAIRS);
+    expect([...allocated].filter(([, list]) => list.includes('star')).map(([r]) => r)).toEqual(['r1', 'r4']);
+    // Not the highest raw scores (r6 0.99, r3 0.95): they have nearly-as-good people to fall back on.
+    expect(allocated.get('r6')).toEqual(['f1', 'f2']);
+    expect(allocated.get('r1')).toEqual(['star', 'a1']);
+  });
+
+  it('when the star is full, then every recipient still gets a full list from their next-best people', () => {
+    const allocated = allocateByMatchStrength(proposals, (c) => (c === 'star' ? 2 : 10), PAIRS);
+    for (const p of proposals) expect(allocated.get(p.recipient)).toHaveLength(p.want);
+  });
+
+  it('when the proposals arrive in another order, then the same people get the star', () => {
+    const cap = (c: string) => (c === 'star' ? 3 : 1);
+    const forward = allocateByMatchStrength(proposals, cap, PAIRS);
+    const backward = allocateByMatchStrength([...proposals].reverse(), cap, PAIRS);
+    expect(new Map([...backward].sort())).toEqual(new Map([...forward].sort()));
+  });
+
+  it('never names anyone more often than their capacity, and a capacity of 0 names them never', () => {
+    const capacity = (c: string) => (c === 'star' ? 0 : c.endsWith('1') ? 1 : 5);
+    const allocated = allocateByMatchStrength(
+      [...proposals, { recipient: 'r7', want: 3, options: opts(['a1', 0.9], ['b1', 0.8], ['star', 0.7]) }],
+      capacity,
+      PAIRS,
+    );
+    const named = new Map<string, number>();
+    for (const list of allocated.values()) for (const c of list) named.set(c, (named.get(c) ?? 0) + 1);
+    expect(named.has('star')).toBe(false);
+    for (const [candidate, times] of named) expect(times).toBeLessThanOrEqual(capacity(candidate));
+    // r7 has no one beyond a1 and b1, so needs them more than r1 and r2, who fall back on a2 and b2.
+    expect(allocated.get('r7')).toEqual(['a1', 'b1']);
+    expect(allocated.get('r1')).toEqual(['a2']);
+    expect(allocated.get('r2')).toEqual(['b2']);
+  });
+
+  it('when two recipients are each other’s candidate, then the pair is named in one direction only', () => {
+    const mutual = [
+      { recipient: 'ann', want: 1, options: opts(['bob', 0.9], ['cy', 0.2]) },
+      { recipient: 'bob', want: 1, options: opts(['ann', 0.9], ['dee', 0.85]) },
+    ];
+    const allocated = allocateByMatchStrength(mutual, () => 5, PAIRS);
+    // Ann has the weaker alternative, so she keeps Bob; Bob gets Dee.
+    expect(allocated.get('ann')).toEqual(['bob']);
+    expect(allocated.get('bob')).toEqual(['dee']);
+    const lists = allocateByMatchStrength(mutual, () => 5, { oneDirectionPerPair: false });
+    expect(lists.get('bob')).toEqual(['ann']);
+  });
+});
+
+describe('exposure figures of a set of lists', () => {
+  it('computes the Gini coefficient by hand-checked values', () => {
+    expect(giniCoefficient([1, 1, 1, 1])).toBe(0);
+    expect(giniCoefficient([0, 0, 0, 4])).toBeCloseTo(0.75, 10);
+    expect(giniCoefficient([0, 0])).toBe(0);
+  });
+
+  it('when one star tops every list, then capping their slots spreads exposure and shows the recall it costs', () => {
+    // Twenty query authors; each list is the star then five people of their own.
+    const queries = Array.from({ length: 20 }, (_, i) => ({
+      researcher: `q${i}`,
+      ranked: [
+        { id: 'star', score: 0.9 },
+        ...Array.from({ length: 5 }, (_, k) => ({ id: `p${i}-${k}`, score: 0.5 - k / 100 })),
+      ],
+      relevant: new Set(i < 10 ? ['star'] : [`p${i}-0`]),
+    }));
+    const [plain, capped] = exposureFigures(queries, new Set(['star']), [null, 4]);
+    expect(plain).toMatchObject({ cap: null, maxExposure: 20, coverage: 1, 'recall@10': 1 });
+    expect(plain!.topProductiveShare).toBeCloseTo(20 / 120, 10);
+    expect(capped!.maxExposure).toBe(4);
+    expect(capped!.gini).toBeLessThan(plain!.gini);
+    // Four lists of six and sixteen of five: the star's four slots of 104.
+    expect(capped!.topProductiveShare).toBeCloseTo(4 / 104, 10);
+    // Everyone would lose the same by losing the star, so ids decide (q0, q1, q10, q11): of the ten
+    // authors whose future co-author is the star, two keep it.
+    expect(capped!['recall@10']).toBeCloseTo(12 / 20, 10);
+  });
+});
