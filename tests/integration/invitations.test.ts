@@ -298,6 +298,42 @@ describe('inbox actions', () => {
     expect((await act(item!.id, 'send')).statusCode).toBe(409);
   });
 
+  it('when a researcher pauses incoming invitations over the API, then the profile shows it, stays open, and no digest names them', async () => {
+    const { items } = await inboxOfSuggestions(1);
+    const candidate = items[0]!.candidate;
+    const patch = (payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/v1/researchers/${candidate}`, payload });
+    expect((await patch({ invitationsPerPeriod: 0 })).json()).toMatchObject({
+      openToCollaborate: true,
+      invitationsPerPeriod: 0,
+    });
+    expect((await t.app.inject({ url: `/v1/researchers/${candidate}` })).json().invitationsPerPeriod).toBe(0);
+    const recipient = await newRecipient({ claimed: true });
+    const drafts = [{ candidate, score: 0.9, evidence: null }];
+    expect(
+      await t.container.repositories.invitations.createForPeriod(
+        recipient,
+        newPeriod(),
+        { max: 3, cap: 100 },
+        drafts,
+      ),
+    ).toEqual([]);
+    for (const bad of [-1, 1.5, '3', 1001]) {
+      const response = await patch({ invitationsPerPeriod: bad });
+      expect(response.statusCode, String(bad)).toBe(400);
+      expect(response.json().error.code).toBe('invalid_request');
+    }
+    expect((await patch({ invitationsPerPeriod: null })).json().invitationsPerPeriod).toBeNull();
+    expect(
+      await t.container.repositories.invitations.createForPeriod(
+        recipient,
+        newPeriod(),
+        { max: 3, cap: 100 },
+        drafts,
+      ),
+    ).toHaveLength(1);
+  });
+
   it('when people follow and unfollow, then the count on the profile follows', async () => {
     const recipient = await newRecipient({ claimed: false });
     const follow = (method: 'PUT' | 'DELETE', who: string) =>
