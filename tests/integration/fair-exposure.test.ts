@@ -147,8 +147,43 @@ describe('fair exposure of invitation candidates', () => {
     expect([...sizes.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(claimed.length);
   });
 
-  it('when a researcher sets 0 invitations per period, then no digest names them and their profile stays open', async () => {
+  it('when the write step dies halfway and the run is retried, then it continues: caps hold, nothing doubles, every digest is full', async () => {
     await withdrawPeriod(container, '2026-W13');
+    for (const id of claimed) await container.services.invitations.proposeForRun(id, '2026-W15', 'run-crash');
+    // The repository fails after ten digests, as a dying worker or a lost connection would.
+    const repository = container.repositories.invitations;
+    const write = repository.createForPeriod.bind(repository);
+    let calls = 0;
+    repository.createForPeriod = (...args) => {
+      calls += 1;
+      if (calls > 10) return Promise.reject(new Error('worker died'));
+      return write(...args);
+    };
+    await expect(container.services.invitations.writeRun('2026-W15', 'run-crash')).rejects.toThrow(
+      'worker died',
+    );
+    repository.createForPeriod = write;
+    const halfway = await inboxSizes(container, '2026-W15');
+    expect([...halfway.values()].filter((n) => n > 0).length).toBe(10);
+    await container.services.invitations.writeRun('2026-W15', 'run-crash');
+    const named = await namedPerCandidate(container, '2026-W15');
+    expect(Math.max(...named.values())).toBeLessThanOrEqual(CAP);
+    const sizes = await inboxSizes(container, '2026-W15');
+    for (const id of claimed) {
+      const inbox = (await container.repositories.invitations.list(id, 'inbox')).filter(
+        (i) => i.period === '2026-W15',
+      );
+      expect(new Set(inbox.map((i) => i.candidate)).size).toBe(inbox.length);
+      expect(inbox.length, id).toBe(fullBefore.get(id));
+      expect(sizes.get(id)).toBe(inbox.length);
+    }
+    expect(await container.repositories.invitations.digestsComplete('2026-W15', claimed)).toEqual(
+      claimed.map(() => true),
+    );
+  });
+
+  it('when a researcher sets 0 invitations per period, then no digest names them and their profile stays open', async () => {
+    await withdrawPeriod(container, '2026-W15');
     const profile = await container.services.researchers.updateProfile(star, { invitationsPerPeriod: 0 });
     expect(profile).toMatchObject({ openToCollaborate: true, invitationsPerPeriod: 0 });
     await run(container, '2026-W14', 'run-3');

@@ -80,13 +80,6 @@ async function expectExactRun(container: Container, config: Config): Promise<num
   return perTriple.size;
 }
 
-async function invitationCount(container: Container): Promise<number> {
-  let total = 0;
-  for (const id of claimed)
-    total += (await container.repositories.invitations.periodCandidates(id, PERIOD)).length;
-  return total;
-}
-
 describe('invitation digests through real worker processes', () => {
   it('when a run is not interrupted, then every claimed researcher gets at most N invitations of invitable people', async () => {
     const { env, config, container } = await prepareStore('workers-plain');
@@ -102,9 +95,12 @@ describe('invitation digests through real worker processes', () => {
     const { env, config, container } = await prepareStore('workers-killed');
     let worker: ChildProcess = await startWorker(env);
     cleanups.push(() => stopProcess(worker));
-    await container.queues.add('invitation-digest-run', { period: PERIOD });
-    await waitFor(async () => (await invitationCount(container)) >= 10, 180_000, 'the first invitations');
+    const run = await container.queues.add('invitation-digest-run', { period: PERIOD });
+    // Killed while the run's proposals are being made: nothing is written until all 40 are in.
+    const proposals = () => container.redis.hlen(container.keys.digestProposals(PERIOD, run.id!));
+    await waitFor(async () => (await proposals()) >= 10, 180_000, 'the first proposals');
     await stopProcess(worker, 'SIGKILL');
+    expect(await proposals()).toBeLessThan(RECIPIENTS);
     expect(await digestJobsDone(container)).toBe(false);
     worker = await startWorker(env);
     await waitFor(() => digestJobsDone(container), 180_000, 'all digests after the restart');
@@ -129,8 +125,12 @@ describe('invitation digests through real worker processes', () => {
       );
       const worker = await startWorker(env);
       cleanups.push(() => stopProcess(worker));
-      await container.queues.add('invitation-digest-run', { period: PERIOD });
-      await waitFor(async () => (await invitationCount(container)) >= 10, 180_000, 'the first invitations');
+      const run = await container.queues.add('invitation-digest-run', { period: PERIOD });
+      await waitFor(
+        async () => (await container.redis.hlen(container.keys.digestProposals(PERIOD, run.id!))) >= 10,
+        180_000,
+        'the first proposals',
+      );
       await redis.stop(outage.signal);
       await new Promise((r) => setTimeout(r, outage.downMs));
       await redis.start();
