@@ -37,8 +37,8 @@ export type DigestProposal = {
 const DAY_MS = 86_400_000;
 
 export type NamedInvitation = Invitation & { candidateName: string | null };
-/** Claimed researchers handled by one fan-out job before it hands the rest to the next one. */
-const FANOUT_CHUNK = 200;
+/** Claimed researchers whose proposal jobs a run queues in one step (its cursor is saved after each). */
+const PROPOSAL_CHUNK = 200;
 /**
  * Suggestions considered per digest: enough that skipping already-invited people, and people whose
  * digests of the period are full, still fills it.
@@ -98,7 +98,7 @@ export class InvitationsService {
     cursor: string,
     parent: { id: string; queue: string },
   ): Promise<{ next: string; queued: number }> {
-    const { next, ids } = await this.deps.researchers.scanClaimed(cursor, FANOUT_CHUNK);
+    const { next, ids } = await this.deps.researchers.scanClaimed(cursor, PROPOSAL_CHUNK);
     const complete = await this.deps.invitations.digestsComplete(period, ids);
     const pending = ids.filter((_, i) => !complete[i]);
     await this.queues().addBulk(
