@@ -223,7 +223,7 @@ function mostProductive(graph: ResearchGraph): Set<string> {
   const researchers = [...graph.researchers()];
   const byPapers = researchers
     .map((id) => ({ id, papers: graph.paperCountOf(id) }))
-    .sort((a, b) => b.papers - a.papers || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => b.papers - a.papers || a.id.localeCompare(b.id));
   return new Set(byPapers.slice(0, Math.ceil(researchers.length / 100)).map((r) => r.id));
 }
 

@@ -47,8 +47,8 @@ export function allocateByMatchStrength(
     (a, b) =>
       b.regret - a.regret ||
       b.score - a.score ||
-      compareText(a.recipient, b.recipient) ||
-      compareText(a.candidate, b.candidate),
+      a.recipient.localeCompare(b.recipient) ||
+      a.candidate.localeCompare(b.candidate),
   );
   const room = new Map(proposals.map((p) => [p.recipient, p.want]));
   const used = new Map<string, number>();
@@ -76,8 +76,4 @@ export function allocateByMatchStrength(
       list.sort((a, b) => a.rank - b.rank).map((c) => c.candidate),
     ]),
   );
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

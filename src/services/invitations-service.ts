@@ -129,7 +129,7 @@ export class InvitationsService {
     // Written in recipient order, so where a rule depends on what was written before (one open
     // suggestion per pair), the outcome depends on the data, not on which proposal finished first.
     const proposals = ([...stored.values()] as DigestProposal[]).sort((a, b) =>
-      a.recipient < b.recipient ? -1 : a.recipient > b.recipient ? 1 : 0,
+      a.recipient.localeCompare(b.recipient),
     );
     const created = await this.writeDigests(period, proposals);
     await this.deps.invitations.dropProposals(period, run);

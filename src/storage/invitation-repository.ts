@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createInvitationsScript, transitionInvitationScript } from './invitation-scripts.ts';
+import {
+  candidateRoomScript,
+  createInvitationsScript,
+  transitionInvitationScript,
+} from './invitation-scripts.ts';
 import type { Keys } from './keys.ts';
 import { pipelined, type Redis } from './redis.ts';
 
@@ -34,6 +38,8 @@ function isoTime(epochMs: string | number | undefined): string {
 
 /** A period's completion and exposure records outlive any re-run of it. */
 const DIGEST_COMPLETE_TTL_S = 400 * 24 * 3600;
+/** Candidates whose room one script call reads. */
+const ROOM_SLICE = 500;
 /** A run's proposals are read once its proposal jobs are done; kept a week for a run that stalls. */
 const PROPOSALS_TTL_S = 7 * 24 * 3600;
 
@@ -42,6 +48,7 @@ export type InvitationDraft = { candidate: string; score: number; evidence: unkn
 type ScriptCommands = {
   peerscoutCreateInvitations(...args: string[]): Promise<string[]>;
   peerscoutTransitionInvitation(...args: (string | number)[]): Promise<string>;
+  peerscoutCandidateRoom(...args: (string | number)[]): Promise<number[]>;
 };
 
 /** The id of the invitation for (recipient, candidate, period): the same inputs always give the same id. */
@@ -60,6 +67,7 @@ export class InvitationRepository {
   ) {
     this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
     redis.defineCommand('peerscoutCreateInvitations', { numberOfKeys: 4, lua: createInvitationsScript });
+    redis.defineCommand('peerscoutCandidateRoom', { numberOfKeys: 0, lua: candidateRoomScript });
     redis.defineCommand('peerscoutTransitionInvitation', {
       numberOfKeys: 2,
       lua: transitionInvitationScript,
@@ -204,25 +212,18 @@ export class InvitationRepository {
   }
 
   /**
-   * How many more digests of the period may name each candidate: the platform's cap or the
-   * candidate's own smaller invitationsPerPeriod, less the digests that already named them.
+   * How many more digests of the period may name each candidate (the platform's cap or the
+   * candidate's own smaller invitationsPerPeriod, less the digests that already named them).
    */
   async remainingCapacity(period: string, candidates: string[], cap: number): Promise<Map<string, number>> {
-    const pipeline = this.redis.pipeline();
-    for (const id of candidates) {
-      pipeline.hget(this.keys.researcher(id), 'invitationsPerPeriod');
-      pipeline.scard(this.keys.exposure(id, period));
+    const rooms = new Map<string, number>();
+    // In slices, so a large run never holds Redis in one long script.
+    for (let i = 0; i < candidates.length; i += ROOM_SLICE) {
+      const slice = candidates.slice(i, i + ROOM_SLICE);
+      const room = await this.scripts.peerscoutCandidateRoom(this.prefixes, period, cap, ...slice);
+      for (const [k, id] of slice.entries()) rooms.set(id, room[k]!);
     }
-    const results = (await pipeline.exec()) ?? [];
-    return new Map(
-      candidates.map((id, i) => {
-        const [ownError, own] = results[i * 2]!;
-        const [countError, named] = results[i * 2 + 1]!;
-        if (ownError || countError) throw ownError ?? countError;
-        const limit = own === null ? cap : Math.min(cap, Number(own));
-        return [id, Math.max(0, limit - Number(named))];
-      }),
-    );
+    return rooms;
   }
 
   /** Keeps one recipient's proposal for a digest run, until the run writes the digests. */

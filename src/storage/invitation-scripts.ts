@@ -4,6 +4,20 @@
  */
 
 /**
+ * Lua: how many more digests of a period may name a candidate — the platform's `cap`, or the
+ * candidate's own smaller invitationsPerPeriod (0 pauses them), less the recipients already named.
+ * The one statement of that rule, shared by the write script and the capacity read.
+ */
+const candidateRoomLua = `
+local function candidateRoom(P, period, cap, candidate)
+  local limit = cap
+  local own = tonumber(redis.call('HGET', P.researcher .. candidate, 'invitationsPerPeriod'))
+  if own and own < limit then limit = own end
+  return limit - redis.call('SCARD', P.exposure .. period .. ':' .. candidate)
+end
+`;
+
+/**
  * KEYS: digest set (recipient, period), inbox, invited hash (candidate → latest invitation id), feedback hash.
  * ARGV: prefixes JSON, payload JSON { recipient, period, max, cap, exposureTtl, dryRun, now,
  * candidates: [{ candidate, id, score, evidence }] }.
@@ -16,7 +30,7 @@
  * Returns the ids of the invitations it created; with `dryRun`, writes nothing and returns the
  * candidates that pass every rule but the caps (what a digest may propose).
  */
-export const createInvitationsScript = `
+export const createInvitationsScript = `${candidateRoomLua}
 local P = cjson.decode(ARGV[1])
 local a = cjson.decode(ARGV[2])
 local created = {}
@@ -48,13 +62,11 @@ for _, c in ipairs(a.candidates) do
   end
   local exposure = P.exposure .. a.period .. ':' .. c.candidate
   if not skip then
-    local flags = redis.call('HMGET', P.researcher .. c.candidate, 'claimed', 'openToCollaborate', 'invitationsPerPeriod')
+    local flags = redis.call('HMGET', P.researcher .. c.candidate, 'claimed', 'openToCollaborate')
     if flags[1] ~= 'true' or flags[2] ~= 'true' then skip = true end
-    if not skip and not a.dryRun and redis.call('SISMEMBER', exposure, a.recipient) == 0 then
-      local limit = a.cap
-      local own = tonumber(flags[3])
-      if own and own < limit then limit = own end
-      if redis.call('SCARD', exposure) >= limit then skip = true end
+    if not skip and not a.dryRun and redis.call('SISMEMBER', exposure, a.recipient) == 0
+      and candidateRoom(P, a.period, a.cap, c.candidate) <= 0 then
+      skip = true
     end
   end
   if not skip and a.dryRun then
@@ -126,4 +138,17 @@ if action == 'accept' then
   end
 end
 return next
+`;
+
+/**
+ * ARGV: prefixes JSON, period, cap, candidate ids. Returns, for each candidate, how many more digests
+ * of the period may name them (never below 0), by the same rule the write script enforces.
+ */
+export const candidateRoomScript = `${candidateRoomLua}
+local P = cjson.decode(ARGV[1])
+local rooms = {}
+for i = 4, #ARGV do
+  table.insert(rooms, math.max(0, candidateRoom(P, ARGV[2], tonumber(ARGV[3]), ARGV[i])))
+end
+return rooms
 `;

@@ -61,6 +61,23 @@ async function makeInvitable(ids: string[]): Promise<void> {
 }
 
 /**
+ * Writes invitations for a recipient in a period of their own, through the digest's script (with a
+ * cap on candidates no test here reaches): returns the new ids.
+ */
+function writeInNewPeriod(
+  recipient: string,
+  drafts: { candidate: string; score: number; evidence: unknown }[],
+  max = 3,
+): Promise<string[]> {
+  return t.container.repositories.invitations.createForPeriod(
+    recipient,
+    newPeriod(),
+    { max, cap: 100 },
+    drafts,
+  );
+}
+
+/**
  * A claimed recipient whose top suggestions were made invitable and put in their inbox for a new
  * period: the people in it are people the ranking really suggests to them.
  */
@@ -74,12 +91,7 @@ async function inboxOfSuggestions(size = 3): Promise<{ recipient: string; items:
     .slice(0, size);
   await makeInvitable(top);
   const drafts = top.map((candidate) => ({ candidate, score: 0.5, evidence: { reason: 'test' } }));
-  await t.container.repositories.invitations.createForPeriod(
-    recipient,
-    newPeriod(),
-    { max: size, cap: 100 },
-    drafts,
-  );
+  await writeInNewPeriod(recipient, drafts, size);
   const items = await inbox(recipient);
   expect(items).toHaveLength(size);
   return { recipient, items };
@@ -250,27 +262,13 @@ describe('inbox actions', () => {
       JSON.stringify({ kind: 'dismissed', until: Date.now() - 1 }),
     );
     const drafts = [{ candidate: item!.candidate, score: 1, evidence: {} }];
-    expect(
-      await t.container.repositories.invitations.createForPeriod(
-        recipient,
-        newPeriod(),
-        { max: 3, cap: 100 },
-        drafts,
-      ),
-    ).toHaveLength(1);
+    expect(await writeInNewPeriod(recipient, drafts)).toHaveLength(1);
     const block = await t.app.inject({
       method: 'PUT',
       url: `/v1/researchers/${recipient}/blocked/${item!.candidate}`,
     });
     expect(block.json()).toEqual({ blocked: true });
-    expect(
-      await t.container.repositories.invitations.createForPeriod(
-        recipient,
-        newPeriod(),
-        { max: 3, cap: 100 },
-        drafts,
-      ),
-    ).toEqual([]);
+    expect(await writeInNewPeriod(recipient, drafts)).toEqual([]);
     expect(await suggestedIds(recipient)).not.toContain(item!.candidate);
   });
 
@@ -310,28 +308,14 @@ describe('inbox actions', () => {
     expect((await t.app.inject({ url: `/v1/researchers/${candidate}` })).json().invitationsPerPeriod).toBe(0);
     const recipient = await newRecipient({ claimed: true });
     const drafts = [{ candidate, score: 0.9, evidence: null }];
-    expect(
-      await t.container.repositories.invitations.createForPeriod(
-        recipient,
-        newPeriod(),
-        { max: 3, cap: 100 },
-        drafts,
-      ),
-    ).toEqual([]);
+    expect(await writeInNewPeriod(recipient, drafts)).toEqual([]);
     for (const bad of [-1, 1.5, '3', 1001]) {
       const response = await patch({ invitationsPerPeriod: bad });
       expect(response.statusCode, String(bad)).toBe(400);
       expect(response.json().error.code).toBe('invalid_request');
     }
     expect((await patch({ invitationsPerPeriod: null })).json().invitationsPerPeriod).toBeNull();
-    expect(
-      await t.container.repositories.invitations.createForPeriod(
-        recipient,
-        newPeriod(),
-        { max: 3, cap: 100 },
-        drafts,
-      ),
-    ).toHaveLength(1);
+    expect(await writeInNewPeriod(recipient, drafts)).toHaveLength(1);
   });
 
   it('when people follow and unfollow, then the count on the profile follows', async () => {
@@ -400,14 +384,7 @@ describe('the invitation API as a new user meets it', () => {
     await makeInvitable([later]);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const drafts = [{ candidate: later, score: 0.5, evidence: {} }];
-    expect(
-      await t.container.repositories.invitations.createForPeriod(
-        recipient,
-        newPeriod(),
-        { max: 1, cap: 100 },
-        drafts,
-      ),
-    ).toHaveLength(1);
+    expect(await writeInNewPeriod(recipient, drafts, 1)).toHaveLength(1);
     const response = await t.app.inject({ url: `/v1/researchers/${recipient}/invitations?limit=100` });
     const { items, page } = response.json() as { items: Invitation[]; page: unknown };
     expect(items).toHaveLength(3);
