@@ -31,7 +31,7 @@ try {
 }
 
 const config = loadConfig();
-const container = createContainer(config, createLogger('warn', 'peerscout-import'));
+const container = createContainer(config, createLogger('warn', 'peerscout-import'), { embeddingPool: true });
 const totals = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
 const started = Date.now();
 const total = await countPaperLines(file);
@@ -53,9 +53,25 @@ const report = (message: string) =>
   process.stderr.isTTY ? bars.log(`${message}\n`) : console.error(message);
 
 let processed = 0;
+/**
+ * Batches in flight at once: one per embedding thread and one more, so that while some batches are
+ * being embedded another is parsed or written (parse → embed → write overlap).
+ */
+const inFlight = new Map<Promise<void>, Set<string>>();
+const maxInFlight = config.model.threads + 1;
 const flush = async (batch: Paper[]) => {
   if (batch.length === 0) return;
-  for (const result of await container.services.papers.store(batch)) totals[result.status] += 1;
+  const ids = new Set(batch.map((paper) => paper.id));
+  // A paper id repeated in the file is written after its earlier line, never beside it.
+  const overlaps = () => [...inFlight].some(([, busy]) => batch.some((paper) => busy.has(paper.id)));
+  while (inFlight.size >= maxInFlight || (inFlight.size > 0 && overlaps()))
+    await Promise.race(inFlight.keys());
+  const write = container.services.papers.store(batch).then((results) => {
+    for (const result of results) totals[result.status] += 1;
+  });
+  const tracked = write.finally(() => inFlight.delete(tracked));
+  tracked.catch(() => undefined); // reported where it is awaited, not as an unhandled rejection
+  inFlight.set(tracked, ids);
 };
 try {
   let batch: Paper[] = [];
@@ -79,8 +95,10 @@ try {
     }
   }
   await flush(batch);
+  await Promise.all(inFlight.keys());
   bar.update(processed, totals);
 } finally {
+  await Promise.allSettled(inFlight.keys());
   bars.stop();
   await container.close();
 }

@@ -40,8 +40,8 @@ export type StartOptions = { backgroundSync?: boolean };
 
 /** The local model, as both layouts load it. */
 function modelOptions(config: Config): TransformersOptions {
-  const { dir, name, quantized, batchSize } = config.model;
-  return { modelsDir: dir, modelName: name, quantized, batchSize };
+  const { dir, name, quantized, batchSize, intraOpThreads } = config.model;
+  return { modelsDir: dir, modelName: name, quantized, batchSize, intraOpThreads };
 }
 
 /** Redis, key names, repositories and queues: what every layout shares. */
@@ -163,11 +163,24 @@ async function readinessOf(storage: Storage, paperSearch: PaperSearch, modelLoad
  * indexes and the ranking. For the worker process, the import and evaluation CLIs, the index thread
  * of the API, and tests of the use-cases.
  */
-export function createContainer(config: Config, logger: Logger) {
+export function createContainer(
+  config: Config,
+  logger: Logger,
+  options: {
+    /** Embed in a pool of EMBEDDING_THREADS threads (bulk imports) rather than on this thread. */
+    embeddingPool?: boolean;
+  } = {},
+) {
   const storage = createStorage(config, logger);
   const { redis, keys, repositories } = storage;
-  const transformers = new TransformersEmbedder(modelOptions(config));
-  const embedder = new CachedEmbedder(transformers, config.embeddingCacheDir);
+  const model = options.embeddingPool
+    ? new PooledEmbedder({
+        ...modelOptions(config),
+        threads: config.model.threads,
+        queueMax: config.model.queueMax,
+      })
+    : new TransformersEmbedder(modelOptions(config));
+  const embedder = new CachedEmbedder(model, config.embeddingCacheDir);
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
     dir: path.join(indexDir, 'papers'),
@@ -231,7 +244,7 @@ export function createContainer(config: Config, logger: Logger) {
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
-      await transformers.load();
+      await model.load();
       modelLoaded = true;
       const { rebuilt } = await paperIndex.open();
       if (options.backgroundSync !== false)
@@ -245,6 +258,7 @@ export function createContainer(config: Config, logger: Logger) {
       await storage.queues.close();
       await paperIndex.close();
       await embedder.close();
+      if (model instanceof PooledEmbedder) await model.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

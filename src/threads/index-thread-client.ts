@@ -20,6 +20,9 @@ export class IndexThread {
       minThreads: 1,
       maxThreads: 1,
       concurrentTasksPerWorker: CONCURRENT_CALLS,
+      // The thread waits on Redis: with blocking ('sync') atomics an idle thread would stop its own
+      // Redis replies and timers from running until the next call arrived.
+      atomics: 'async',
       idleTimeout: Number.POSITIVE_INFINITY,
     });
   }

@@ -46,6 +46,7 @@ export class PaperIndex {
   private dirty = false;
   /** Index writes (changes, rebuilds, snapshots) run one at a time: hnswlib is not safe otherwise. */
   private queue: Promise<unknown> = Promise.resolve();
+  private waitingCatchUp: Promise<number> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private readonly derived: DerivedPaperIndex[] = [];
@@ -123,9 +124,19 @@ export class PaperIndex {
     );
   }
 
-  /** Applies the changes this index has not seen; concurrent callers share one pass. Returns how many. */
+  /**
+   * Applies the changes this index has not seen. Callers that arrive while a pass waits to start share
+   * it (it reads Redis once it starts, so it sees every write they made before calling): a search per
+   * request does not cost a change-stream read per request. Returns how many changes were applied.
+   */
   catchUp(): Promise<number> {
-    return this.exclusive(() => this.applyPendingChanges());
+    if (!this.waitingCatchUp) {
+      this.waitingCatchUp = this.exclusive(() => {
+        this.waitingCatchUp = null;
+        return this.applyPendingChanges();
+      });
+    }
+    return this.waitingCatchUp;
   }
 
   /**

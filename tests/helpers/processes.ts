@@ -3,58 +3,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { startEntryPoint, stopProcess } from '../../scripts/lib/child-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+export { freePort, stopProcess } from '../../scripts/lib/child-process.ts';
 
 /** Starts `npm run worker` as a real process and resolves once its workers are listening. */
 export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('workers started')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners('exit');
+  const child = await startEntryPoint('workers/index.ts', { ...env, LOG_LEVEL: 'info' }, 'workers started');
   child.stdout!.resume();
   child.stderr!.resume();
   return child;
-}
-
-export async function stopProcess(
-  child: ChildProcess | undefined,
-  signal: NodeJS.Signals = 'SIGTERM',
-): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** A private redis-server with AOF persistence in a temporary folder, so it can be restarted with its data. */

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { deletePrefix } from '../../scripts/lib/redis-prefix.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Container, createApiContainer, createContainer } from '../../src/container.ts';
 import type { Paper } from '../../src/domain/paper.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createRedis } from '../../src/storage/redis.ts';
 
 /** 500 real ACL Anthology papers (CC BY 4.0), committed so that the suite needs nothing outside the repo. */
 export const SAMPLE_FILE = path.resolve(import.meta.dirname, '../fixtures/acl-sample-500.jsonl');
@@ -46,17 +46,7 @@ export function testEnvironment(name: string, extra: Record<string, string> = {}
 
 /** Deletes every key under a prefix and the data folder. */
 export async function cleanUp(config: Config): Promise<void> {
-  const redis = createRedis(config.redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${config.keyPrefix}}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await deletePrefix(config.redisUrl, config.keyPrefix);
   fs.rmSync(config.dataDir, { recursive: true, force: true });
 }
 

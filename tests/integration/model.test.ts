@@ -15,7 +15,12 @@ const MT =
 
 describe('the local all-MiniLM-L6-v2 model', () => {
   const config = loadConfig({});
-  const options = { modelsDir: config.model.dir, modelName: config.model.name, batchSize: 1 };
+  const options = {
+    modelsDir: config.model.dir,
+    modelName: config.model.name,
+    batchSize: 1,
+    intraOpThreads: 1,
+  };
   const int8 = new TransformersEmbedder({ ...options, quantized: true });
   const fp32 = new TransformersEmbedder({ ...options, quantized: false });
 

@@ -72,6 +72,26 @@ describe('vector index', () => {
     expect(hits.every((h) => Number(h.id.slice(1)) % 20 !== 3)).toBe(true);
   });
 
+  it('does not run a broad filter over every item (similar-by-id always filters out the paper itself)', () => {
+    const index = build();
+    let calls = 0;
+    const hits = index.search(data[0]!, 10, (id) => {
+      calls += 1;
+      return id !== 'p0';
+    });
+    expect(hits.map((h) => h.id)).not.toContain('p0');
+    expect(hits).toHaveLength(10);
+    expect(calls).toBeLessThan(data.length / 2);
+  });
+
+  it('answers a very selective filter exactly although it only samples to estimate selectivity', () => {
+    const index = build();
+    // 12 of 3000 items match: too few for a 512-item sample to count reliably.
+    const keep = (i: number) => i % 250 === 1;
+    const hits = index.search(data[0]!, 10, (id) => keep(Number(id.slice(1))));
+    expect(hits.map((h) => h.id)).toEqual(exactTop(data, data[0]!, 10, keep).map((i) => `p${i}`));
+  });
+
   it('never returns removed items, and revives an item that is added again', () => {
     const index = build();
     expect(index.remove('p7')).toBe(true);

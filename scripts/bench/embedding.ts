@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { AutoTokenizer, env } from '@xenova/transformers';
+import ort from 'onnxruntime-node';
+import type { Config } from '../../src/config.ts';
+import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
+import { meanPoolNormalized } from '../../src/embedding/pooling.ts';
+import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+import { type BenchRow, ratio, seconds } from './results.ts';
+
+const rate = (n: number, s: number) => `${(n / s).toFixed(1)} docs/s`;
+
+/** Docs/s of the embedding pool on these texts (the reference of the import row). */
+export async function poolRate(config: Config, texts: string[]): Promise<number> {
+  const pool = new PooledEmbedder({
+    ...modelOptions(config, 1),
+    threads: config.model.threads,
+    queueMax: 1e6,
+  });
+  await pool.load();
+  const s = await seconds(() => pool.embed(texts));
+  await pool.close();
+  return texts.length / s;
+}
+
+function modelOptions(config: Config, intraOpThreads: number) {
+  return {
+    modelsDir: config.model.dir,
+    modelName: config.model.name,
+    quantized: config.model.quantized,
+    batchSize: 1,
+    intraOpThreads,
+  };
+}
+
+/**
+ * The layouts of the model on this machine's cores, on the same texts: one session with one thread
+ * (the reference), one session with two, and the pool of one-thread sessions PeerScout runs.
+ */
+export async function embeddingRows(config: Config, texts: string[]): Promise<BenchRow[]> {
+  const one = new TransformersEmbedder(modelOptions(config, 1));
+  const oneTwoThreads = new TransformersEmbedder(modelOptions(config, 2));
+  for (const e of [one, oneTwoThreads]) await e.embed(texts.slice(0, 2));
+  const oneSeconds = await seconds(() => one.embed(texts));
+  const twoThreadSeconds = await seconds(() => oneTwoThreads.embed(texts));
+  const poolDocs = await poolRate(config, texts);
+  const reference = `one session, 1 thread: ${rate(texts.length, oneSeconds)}`;
+  return [
+    {
+      figure: `embed, pool of ${config.model.threads} sessions × 1 thread (${texts.length} abstracts)`,
+      measured: `${poolDocs.toFixed(1)} docs/s = ${ratio(poolDocs, texts.length / oneSeconds)}`,
+      reference,
+      target: '≥ 1.6×',
+      met: poolDocs / (texts.length / oneSeconds) >= 1.6,
+    },
+    {
+      figure: 'embed, one session × 2 threads',
+      measured: `${rate(texts.length, twoThreadSeconds)} = ${ratio(oneSeconds, twoThreadSeconds)}`,
+      reference,
+      target: 'reported',
+    },
+  ];
+}
+
+/**
+ * The newest onnxruntime-node against the one in use: the same model file and tokenized inputs,
+ * one session of one thread each, run alternately; vectors compared by cosine.
+ */
+export async function runtimeRow(config: Config, texts: string[]): Promise<BenchRow> {
+  const loaded = (await import('onnxruntime-node-latest')) as unknown as { default?: typeof ort };
+  const latest = loaded.default ?? (loaded as unknown as typeof ort);
+  const versionOf = async (name: string) =>
+    (await import(`${name}/package.json`, { with: { type: 'json' } })).default.version as string;
+  const [inUse, newest] = await Promise.all([
+    versionOf('onnxruntime-node'),
+    versionOf('onnxruntime-node-latest'),
+  ]);
+  env.allowRemoteModels = false;
+  env.localModelPath = `${config.model.dir}/`;
+  const tokenizer = await AutoTokenizer.from_pretrained(config.model.name);
+  const file = path.join(
+    config.model.dir,
+    config.model.name,
+    'onnx',
+    config.model.quantized ? 'model_quantized.onnx' : 'model.onnx',
+  );
+  const options = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const };
+  const runners = await Promise.all(
+    [ort, latest].map(async (runtime) => {
+      const session = await runtime.InferenceSession.create(file, options);
+      return async (text: string) => {
+        const inputs = tokenizer([text], { padding: true, truncation: true });
+        const feeds: Record<string, ort.Tensor> = {};
+        for (const name of session.inputNames) {
+          feeds[name] = new runtime.Tensor('int64', inputs[name].data as BigInt64Array, inputs[name].dims);
+        }
+        const hidden = (await session.run(feeds)).last_hidden_state!;
+        const [b, s, d] = hidden.dims as [number, number, number];
+        return meanPoolNormalized(hidden.data as Float32Array, inputs.attention_mask.data, b, s, d)[0]!;
+      };
+    }),
+  );
+  const vectors: Float32Array[][] = [[], []];
+  const timeOf = [0, 0];
+  for (const run of runners) await run(texts[0]!);
+  for (const text of texts) {
+    for (const [r, run] of runners.entries()) {
+      const started = performance.now();
+      vectors[r]!.push(await run(text));
+      timeOf[r]! += performance.now() - started;
+    }
+  }
+  const cosines = vectors[0]!.map((a, i) => a.reduce((sum, x, d) => sum + x * vectors[1]![i]![d]!, 0));
+  const mean = cosines.reduce((a, b) => a + b, 0) / cosines.length;
+  const speed = timeOf[0]! / timeOf[1]!;
+  return {
+    figure: `onnxruntime-node ${newest} (newest) vs ${inUse} (in use), 1 thread`,
+    measured: `${ratio(timeOf[0]!, timeOf[1]!)} speed; cos mean ${mean.toFixed(5)}, min ${Math.min(...cosines).toFixed(5)}`,
+    reference: `in use: ${rate(texts.length, timeOf[0]! / 1000)}`,
+    target: `adopt if faster and cos ≥ 0.999: ${speed > 1 && Math.min(...cosines) >= 0.999 ? 'adopt' : 'keep'}`,
+  };
+}
