@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
-import { createContainer } from '../src/container.ts';
+import { createContainer, modelOptions } from '../src/container.ts';
 import { type Paper, paperText } from '../src/domain/paper.ts';
 import { ensureModel } from '../src/embedding/model-setup.ts';
 import { TransformersEmbedder } from '../src/embedding/transformers-embedder.ts';
@@ -238,13 +238,8 @@ try {
 
   // Pasted abstracts (the API's embedding cache is empty) against one embed call alone.
   const abstracts = papers.slice(-size.abstracts);
-  const single = new TransformersEmbedder({
-    modelsDir: config.model.dir,
-    modelName: config.model.name,
-    quantized: config.model.quantized,
-    batchSize: 1,
-    intraOpThreads: config.model.intraOpThreads,
-  });
+  // One session set up as each of the API's embedding threads is.
+  const single = new TransformersEmbedder(modelOptions(config));
   await single.embed(['warm-up']);
   const alone = await probeEach(abstracts.map((p) => () => single.embed([p.abstract])));
   const byAbstract = await probeEach(

@@ -39,7 +39,8 @@ const READINESS_TIMEOUT_MS = 500;
 export type StartOptions = { backgroundSync?: boolean };
 
 /** The local model, as both layouts load it. */
-function modelOptions(config: Config): TransformersOptions {
+/** The model settings of the config, as the embedders take them. */
+export function modelOptions(config: Config): TransformersOptions {
   const { dir, name, quantized, batchSize, intraOpThreads } = config.model;
   return { modelsDir: dir, modelName: name, quantized, batchSize, intraOpThreads };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AutoTokenizer, env } from '@xenova/transformers';
 import ort from 'onnxruntime-node';
 import type { Config } from '../../src/config.ts';
+import { modelOptions as configuredModel } from '../../src/container.ts';
 import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
 import { meanPoolNormalized } from '../../src/embedding/pooling.ts';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
@@ -22,14 +23,9 @@ export async function poolRate(config: Config, texts: string[]): Promise<number>
   return texts.length / s;
 }
 
+/** The configured model, one text per call, with `intraOpThreads` threads per session. */
 function modelOptions(config: Config, intraOpThreads: number) {
-  return {
-    modelsDir: config.model.dir,
-    modelName: config.model.name,
-    quantized: config.model.quantized,
-    batchSize: 1,
-    intraOpThreads,
-  };
+  return { ...configuredModel(config), batchSize: 1, intraOpThreads };
 }
 
 /**

@@ -7,7 +7,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /**
  * Starts one of our TypeScript entry points (e.g. `workers/index.ts`) as a real Node process and
  * resolves once a line of its output contains `readyText`. The process is the node process itself
- * (not a wrapper), so its pid is the one to read memory from or to signal.
+ * (not a wrapper), so its pid is the one to read memory from or to signal. `onOutput` sees its output up
+ * to the ready line; the caller drains (or reads) the rest.
  */
 export async function startEntryPoint(
   entry: string,
@@ -35,8 +36,11 @@ export async function startEntryPoint(
     const check = () => {
       if (!output.includes(readyText)) return;
       clearTimeout(timer);
-      child.stdout!.off('data', check);
-      child.stderr!.off('data', check);
+      // From here on the caller drains the output: nothing is kept (a busy server logs every request).
+      for (const listener of [onData, check]) {
+        child.stdout!.off('data', listener);
+        child.stderr!.off('data', listener);
+      }
       child.off('exit', onExit);
       resolve();
     };

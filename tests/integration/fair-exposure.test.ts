@@ -18,11 +18,15 @@ afterAll(async () => {
 });
 
 /** How many digests of a period named each candidate, from the invitation records themselves. */
+/** A recipient's inbox suggestions of one period. */
+async function periodInbox(container: Container, id: string, period: string) {
+  return (await container.repositories.invitations.list(id, 'inbox')).filter((i) => i.period === period);
+}
+
 async function namedPerCandidate(container: Container, period: string): Promise<Map<string, number>> {
   const named = new Map<string, number>();
   for (const id of claimed) {
-    for (const invitation of await container.repositories.invitations.list(id, 'inbox')) {
-      if (invitation.period !== period) continue;
+    for (const invitation of await periodInbox(container, id, period)) {
       named.set(invitation.candidate, (named.get(invitation.candidate) ?? 0) + 1);
     }
   }
@@ -37,9 +41,8 @@ async function inboxSizes(container: Container, period: string): Promise<Map<str
 /** Ends a period's open suggestions, so the next period may name the same people again. */
 async function withdrawPeriod(container: Container, period: string): Promise<void> {
   for (const id of claimed)
-    for (const invitation of await container.repositories.invitations.list(id, 'inbox'))
-      if (invitation.period === period)
-        await container.repositories.invitations.transition(invitation.id, 'withdraw');
+    for (const invitation of await periodInbox(container, id, period))
+      await container.repositories.invitations.transition(invitation.id, 'withdraw');
 }
 
 /** A digest run without BullMQ: every proposal (in the given order), then every digest at once. */
@@ -137,9 +140,7 @@ describe('fair exposure of invitation candidates', () => {
     expect(Math.max(...named.values())).toBeLessThanOrEqual(CAP);
     const sizes = await inboxSizes(container, '2026-W13');
     for (const id of claimed) {
-      const inbox = (await container.repositories.invitations.list(id, 'inbox')).filter(
-        (i) => i.period === '2026-W13',
-      );
+      const inbox = await periodInbox(container, id, '2026-W13');
       expect(inbox.length, id).toBe(sizes.get(id));
       expect(new Set(inbox.map((i) => i.candidate)).size).toBe(inbox.length);
       expect(inbox.length).toBeLessThanOrEqual(PER_DIGEST);
@@ -170,9 +171,7 @@ describe('fair exposure of invitation candidates', () => {
     expect(Math.max(...named.values())).toBeLessThanOrEqual(CAP);
     const sizes = await inboxSizes(container, '2026-W15');
     for (const id of claimed) {
-      const inbox = (await container.repositories.invitations.list(id, 'inbox')).filter(
-        (i) => i.period === '2026-W15',
-      );
+      const inbox = await periodInbox(container, id, '2026-W15');
       expect(new Set(inbox.map((i) => i.candidate)).size).toBe(inbox.length);
       expect(inbox.length, id).toBe(fullBefore.get(id));
       expect(sizes.get(id)).toBe(inbox.length);
