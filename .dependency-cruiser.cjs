@@ -7,11 +7,11 @@
  *   jobs           src/jobs (typed job registry and queues)
  *   ranking core   src/recommend, src/evaluation (metrics) → src/vector → src/graph
  *   storage, model src/storage, src/embedding
- *   domain         src/domain, src/errors.ts, src/logger.ts, src/config.ts
+ *   domain         src/domain, src/errors.ts, src/logger.ts, src/config.ts, src/thread-priority.ts
  */
 /** Where each layer lives. */
 const pathOf = {
-  domain: '^src/(domain/|errors\\.ts$|logger\\.ts$|metrics\\.ts$|config\\.ts$)',
+  domain: '^src/(domain/|errors\\.ts$|logger\\.ts$|metrics\\.ts$|config\\.ts$|thread-priority\\.ts$)',
   storage: '^src/storage/',
   embedding: '^src/embedding/',
   graph: '^src/graph/',

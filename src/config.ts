@@ -57,6 +57,7 @@ const envSchema = z.object({
   RANKER_RETRAIN_CRON: z.string().min(9).default('17 * * * *'),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
   SUGGESTIONS_CACHE_TTL_S: z.coerce.number().int().min(60).default(86_400),
@@ -120,6 +121,8 @@ export type Config = {
     /** Where the worker answers /healthz and /readyz; 0 turns that off. */
     healthPort: number;
     concurrency: number;
+    /** Scheduling priority (Unix nice) of the worker process: background work yields the CPU to the API and imports. */
+    nice: number;
     lockDurationMs: number;
     refreshDebounceMs: number;
     suggestionsCacheTtlS: number;
@@ -237,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: {
       healthPort: e.WORKER_HEALTH_PORT,
       concurrency: e.WORKER_CONCURRENCY,
+      nice: e.WORKER_NICE,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       refreshDebounceMs: e.REFRESH_DEBOUNCE_MS,
       suggestionsCacheTtlS: e.SUGGESTIONS_CACHE_TTL_S,

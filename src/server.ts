@@ -15,7 +15,8 @@ if (!config.auth.disabled && config.auth.apiKeys.length === 0) {
 }
 await ensureModel(config.model.dir, config.model.name);
 const container = createApiContainer(config, logger);
-await container.start();
+const { indexRebuilt } = await container.start();
+logger.info({ indexRebuilt }, indexRebuilt ? 'indexes rebuilt from Redis' : 'indexes loaded from snapshots');
 const app = await buildApp(container);
 await app.listen({ host: config.host, port: config.port });
 

@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
@@ -27,6 +28,9 @@ import { RefreshTrigger } from './refresh-trigger.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'peerscout-worker');
+// Before any thread starts, so they all inherit it: refreshes and digests run when the CPU is free
+// and do not halve a bulk import or slow the API on the same machine (never raised above where it was).
+setPriority(Math.max(getPriority(), config.worker.nice));
 await ensureModel(config.model.dir, config.model.name);
 const container = createContainer(config, logger);
 container.paperIndex.attach(new RefreshTrigger(container));

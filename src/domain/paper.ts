@@ -60,6 +60,8 @@ export const paperInputSchema = paperSchema.superRefine((paper, ctx) => {
 export type PaperInput = z.input<typeof paperInputSchema>;
 export type Paper = z.output<typeof paperInputSchema>;
 export type Author = z.output<typeof authorSchema>;
+/** A stored paper with its distinct key phrases, as extracted when it was ingested. */
+export type PaperWithTerms = Paper & { terms: string[] };
 
 export type IngestStatus = 'created' | 'updated' | 'unchanged';
 

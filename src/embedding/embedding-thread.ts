@@ -1,12 +1,14 @@
 import { workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { lowerThreadPriority } from '../thread-priority.ts';
 import { TransformersEmbedder, type TransformersOptions } from './transformers-embedder.ts';
 
 /**
  * Runs in an embedding thread: one ONNX session per thread, loaded once, so the model's work never
- * runs on the event loop that serves requests. Vectors come back as one row-major Float32Array,
+ * runs on the event loop that serves requests (and yields the CPU to it). Vectors come back as one row-major Float32Array,
  * moved (not copied) to the caller.
  */
+lowerThreadPriority();
 const embedder = new TransformersEmbedder(workerData.options as TransformersOptions);
 await embedder.load();
 

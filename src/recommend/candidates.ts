@@ -32,17 +32,20 @@ export type Candidate = { id: string; sources: Set<CandidateSource>; hops?: numb
 
 export const CANDIDATE_LIMITS = {
   topic: 100,
+  /** 2-hop researchers kept: all of them up to this many, else those the random walk reaches most. */
+  twoHopTop: 300,
   pprTop: 100,
   recentPapers: 5,
   papersPerQuery: 20,
-  maxHops: 3,
+  /** People taken from the authors of those nearest papers. */
+  paperAuthors: 300,
 };
 
 /**
- * The union of topic neighbours (ANN over researcher interest centroids), the co-author graph's
- * 1- (unless excluded), 2- and 3-hop neighbourhood (all of 2 hops, the 3-hop researchers a personalised random walk reaches
- * most), and the authors of papers nearest to the query's recent papers. Never the query itself;
- * `excluded` researchers (co-authors when asked, conflicts) are dropped here.
+ * The union of topic neighbours (ANN over researcher interest centroids), co-authors (unless
+ * excluded), the 2- and 3-hop researchers a personalised random walk reaches most, and the authors of
+ * papers nearest to the query's recent papers. Never the query itself; `excluded` researchers
+ * (co-authors when asked, conflicts) are dropped here.
  */
 export function generateCandidates(
   query: RankingQuery,
@@ -70,15 +73,30 @@ export function generateCandidates(
   }
 
   const inGraph = query.researcher !== undefined && data.graph.hasResearcher(query.researcher);
-  const hops = inGraph ? hopDistances(data.graph, query.researcher!, CANDIDATE_LIMITS.maxHops) : new Map();
+  // Exact distances to 2 hops; 3 hops is told per person (someone at 2 hops among their co-authors),
+  // since the whole 3-hop ball of a well-connected author is tens of thousands of people.
+  const near = inGraph ? hopDistances(data.graph, query.researcher!, 2) : new Map<string, number>();
+  const hopsTo = (id: string): number | undefined => {
+    const known = near.get(id);
+    if (known !== undefined || !inGraph) return known;
+    for (const z of data.graph.neighbours(id).keys()) if (near.get(z) === 2) return 3;
+    return undefined;
+  };
   const ppr = inGraph ? personalizedPageRank(data.graph, query.researcher!) : new Map<string, number>();
   // Co-authors (1 hop) stay only when the caller did not exclude them.
-  for (const [id, distance] of hops) if (distance <= 2) add(id, 'graph');
-  const reached = [...ppr]
-    .filter(([id]) => hops.get(id) === 3)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, CANDIDATE_LIMITS.pprTop);
-  for (const [id] of reached) add(id, 'graph');
+  for (const [id, distance] of near) if (distance === 1) add(id, 'graph');
+  // One co-author of a 100-author paper puts thousands of people at 2 hops: ranking every one of
+  // them was most of a slow request, and those the walk barely reaches are not the ones that rank.
+  const reachedMost = (ids: Iterable<string>, limit: number) =>
+    [...ids]
+      .filter((id) => !skip(id))
+      .map((id) => [id, ppr.get(id) ?? 0] as const)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, limit);
+  const twoHops = [...near].flatMap(([id, distance]) => (distance === 2 ? [id] : []));
+  for (const [id] of reachedMost(twoHops, CANDIDATE_LIMITS.twoHopTop)) add(id, 'graph');
+  const threeHops = [...ppr.keys()].filter((id) => !near.has(id) && hopsTo(id) === 3);
+  for (const [id] of reachedMost(threeHops, CANDIDATE_LIMITS.pprTop)) add(id, 'graph');
 
   const queryVectors = query.paperIds.length
     ? query.paperIds.slice(0, CANDIDATE_LIMITS.recentPapers).flatMap((id) => {
@@ -87,15 +105,24 @@ export function generateCandidates(
       })
     : query.interests.centroids.map((c) => c.vector);
   const own = new Set(query.paperIds);
-  for (const vector of queryVectors) {
-    for (const paperId of data.nearestPapers(vector, CANDIDATE_LIMITS.papersPerQuery + 1)) {
-      if (own.has(paperId)) continue;
-      for (const author of data.graph.paper(paperId)?.authorIds ?? []) add(author, 'papers');
+  const nearest = queryVectors.map((vector) =>
+    data.nearestPapers(vector, CANDIDATE_LIMITS.papersPerQuery + 1).filter((id) => !own.has(id)),
+  );
+  // Nearest first across the query's papers, up to a limit of people: one 300-author paper nearby
+  // must not outnumber everything else.
+  let fromPapers = 0;
+  for (let rank = 0; rank <= CANDIDATE_LIMITS.papersPerQuery; rank++) {
+    for (const list of nearest) {
+      for (const author of data.graph.paper(list[rank] ?? '')?.authorIds ?? []) {
+        if (fromPapers >= CANDIDATE_LIMITS.paperAuthors) break;
+        if (!candidates.get(author)?.sources.has('papers') && !skip(author)) fromPapers += 1;
+        add(author, 'papers');
+      }
     }
   }
   if (inGraph) {
     for (const candidate of candidates.values()) {
-      candidate.hops = hops.get(candidate.id);
+      candidate.hops = hopsTo(candidate.id);
       candidate.ppr = ppr.get(candidate.id) ?? 0;
     }
   }

@@ -1,7 +1,7 @@
 import { coauthorGroupSimilarity } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import { type Candidate, generateCandidates, type RankingData, type RankingQuery } from './candidates.ts';
-import { candidateFeatures, type FeatureContext, type Features, type PaperPair } from './features.ts';
+import { type FeatureContext, type Features, featuresForQuery, type PaperPair } from './features.ts';
 import {
   type FeatureSet,
   maximalMarginalRelevance,
@@ -93,13 +93,14 @@ export function rankCandidates(
   const featureSet: FeatureSet =
     query.researcher && data.graph.hasResearcher(query.researcher) ? 'graph' : 'topic';
   const rows: { id: string; features: Features; closestPair: PaperPair | null; sources: string[] }[] = [];
+  const candidateFeatures = featuresForQuery(query, data, context);
   for (const candidate of candidates.values()) {
     const profile = profiles(candidate.id);
     if (options.openToCollaborateOnly && !profile?.openToCollaborate) continue;
     if (profile?.affiliations.some((a) => excludedInstitutions.has(a.toLowerCase()))) continue;
     if (options.activeSince !== undefined && data.graph.latestYear(candidate.id) < options.activeSince)
       continue;
-    const scored = candidateFeatures(query, candidate, data, context);
+    const scored = candidateFeatures(candidate);
     if (!scored) continue;
     rows.push({
       id: candidate.id,

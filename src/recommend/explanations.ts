@@ -1,4 +1,4 @@
-import type { Paper } from '../domain/paper.ts';
+import type { PaperWithTerms } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { RankingQuery } from './candidates.ts';
@@ -92,7 +92,7 @@ export function planExplanations(
 export function sharedTerms(
   query: RankingQuery,
   plan: ExplanationPlan,
-  papers: Map<string, Paper>,
+  papers: Map<string, PaperWithTerms>,
 ): string[] {
   const queryCounts = termCounts(textsOf(query.paperIds, papers));
   const terms = new Set<string>();
@@ -101,7 +101,7 @@ export function sharedTerms(
   return [...terms];
 }
 
-function textsOf(ids: string[], papers: Map<string, Paper>): Paper[] {
+function textsOf(ids: string[], papers: Map<string, PaperWithTerms>): PaperWithTerms[] {
   return ids.slice(0, PAPERS_FOR_PHRASES).flatMap((id) => {
     const paper = papers.get(id);
     return paper ? [paper] : [];
@@ -118,7 +118,7 @@ export function explainSuggestions(input: {
   ranked: RankedCollaborator[];
   plan: ExplanationPlan;
   records: Map<string, CandidateRecord>;
-  papers: Map<string, Paper>;
+  papers: Map<string, PaperWithTerms>;
   names: Map<string, string>;
   documentFrequency: (term: string) => number;
   totalPapers: number;

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { eng } from 'stopword';
 import model from 'wink-eng-lite-web-model';
 import winkNLP, { type ItemToken } from 'wink-nlp';
@@ -122,20 +120,10 @@ export function keyPhrases(text: string): string[] {
   return [...phrases].slice(0, MAX_PHRASES_PER_PAPER);
 }
 
-/** Tagging costs about a millisecond per abstract: evidence for one list reads the same papers again. */
-const recentPapers = new LRUCache<string, string[]>({ max: 20_000 });
-
 /** A paper's key phrases: its author keywords first, then the phrases of its title and abstract. */
 export function paperPhrases(paper: { title: string; abstract: string; keywords?: string[] }): string[] {
-  const text = `${paper.title}.\n${paper.abstract}`;
-  const key = createHash('sha1').update(text).digest('base64');
-  let phrases = recentPapers.get(key);
-  if (!phrases) {
-    phrases = keyPhrases(text);
-    recentPapers.set(key, phrases);
-  }
   const keywords = (paper.keywords ?? []).map((k) => k.trim()).filter((k) => k.length > 0);
-  return [...new Set([...keywords.map(normalise), ...phrases])];
+  return [...new Set([...keywords.map(normalise), ...keyPhrases(`${paper.title}.\n${paper.abstract}`)])];
 }
 
 const STOPWORDS = new Set(eng);

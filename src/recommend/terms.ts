@@ -1,13 +1,7 @@
-import { paperPhrases } from './key-phrases.ts';
-
-/** Term counts over several texts (each text counts a term once). */
-export function termCounts(
-  texts: { title: string; abstract: string; keywords?: string[] }[],
-): Map<string, number> {
+/** How many papers have each term, from each paper's distinct stored terms. */
+export function termCounts(papers: { terms: string[] }[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const text of texts) {
-    for (const term of paperPhrases(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
+  for (const { terms } of papers) for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
 }
 

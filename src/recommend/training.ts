@@ -4,7 +4,7 @@ import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { VectorIndex } from '../vector/vector-index.ts';
 import type { RankingQuery } from './candidates.ts';
 import { collaboratorOptions, collectCandidates } from './collaborator-ranking.ts';
-import { ALL_FEATURES, candidateFeatures, type FeatureName, TOPIC_FEATURES } from './features.ts';
+import { ALL_FEATURES, type FeatureName, featuresForQuery, TOPIC_FEATURES } from './features.ts';
 import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
@@ -107,8 +107,9 @@ export async function trainRankers(
       affiliations: (id: string) => affiliations.get(id) ?? [],
       queryAffiliations: affiliations.get(researcher) ?? [],
     };
+    const candidateFeatures = featuresForQuery(query, view, context);
     for (const candidate of candidates.values()) {
-      const scored = candidateFeatures(query, candidate, view, context);
+      const scored = candidateFeatures(candidate);
       if (!scored) continue;
       rows.push(ALL_FEATURES.map((name) => scored.features[name]));
       labels.push(positives.has(candidate.id) ? 1 : 0);

@@ -1,4 +1,4 @@
-import type { Paper } from '../domain/paper.ts';
+import type { PaperWithTerms } from '../domain/paper.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import type { RankingQuery } from '../recommend/candidates.ts';
@@ -222,10 +222,10 @@ export class CollaboratorsService {
   ): Promise<CollaboratorSuggestion[]> {
     const plan = planExplanations(query, ranked, data.graph);
     const [stored, mutualRecords] = await Promise.all([
-      this.deps.papers.getMany(plan.paperIds),
+      this.deps.papers.getManyWithTerms(plan.paperIds),
       this.deps.researchers.getMany(plan.mutualIds),
     ]);
-    const papers = new Map<string, Paper>();
+    const papers = new Map<string, PaperWithTerms>();
     stored.forEach((paper, i) => {
       if (paper) papers.set(plan.paperIds[i]!, paper);
     });

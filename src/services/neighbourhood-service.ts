@@ -1,4 +1,4 @@
-import type { Paper } from '../domain/paper.ts';
+import type { Paper, PaperWithTerms } from '../domain/paper.ts';
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
 import { roundScore } from '../domain/score.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
@@ -127,7 +127,9 @@ export class NeighbourhoodService {
     limit: number,
   ): Promise<{ paperIds: string[]; keywords: string[]; phrases: string[]; centroids: InterestCentroid[] }> {
     const centroids = this.deps.researcherIndex.interestsOf(id)?.centroids ?? [];
-    const papers = (await this.deps.papers.getMany(paperIds)).filter((p): p is Paper => p !== null);
+    const papers = (await this.deps.papers.getManyWithTerms(paperIds)).filter(
+      (p): p is PaperWithTerms => p !== null,
+    );
     if (papers.length === 0) return { paperIds, keywords: [], phrases: [], centroids };
     const keywordCounts = new Map<string, number>();
     for (const keyword of papers.flatMap((p) => [...new Set(p.keywords ?? [])]))

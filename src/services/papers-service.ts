@@ -8,6 +8,7 @@ import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../erro
 import { PHRASES_VERSION, paperPhrases } from '../recommend/key-phrases.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
+import type { SearchHit } from '../vector/vector-index.ts';
 
 export type Page = { limit: number; offset: number };
 export type ScoredPaper = { paper: Paper; score: number };
@@ -118,23 +119,20 @@ export class PapersService {
     await this.deps.index.catchUp();
   }
 
-  /** Nearest papers to a stored paper, never the paper itself. */
+  /** Nearest papers to a stored paper, never the paper itself: one trip to the index, one to Redis. */
   async similarToPaper(
     id: string,
     options: { page: Page; filters: PaperFilters; excludeSameAuthors: boolean },
   ): Promise<ScoredPaper[]> {
-    const paper = await this.get(id);
-    const [vector] = await this.deps.papers.vectors([id]);
-    if (!vector) throw new NotFoundError('paper', id);
-    const filters: PaperFilters = {
-      ...options.filters,
-      excludeIds: [...(options.filters.excludeIds ?? []), id],
-      excludeAuthorIds: [
-        ...(options.filters.excludeAuthorIds ?? []),
-        ...(options.excludeSameAuthors ? paper.authors.map((a) => a.id) : []),
-      ],
-    };
-    return this.search(vector, options.page, filters);
+    const { page } = options;
+    const hits = await this.deps.index.similarTo(
+      id,
+      page.offset + page.limit,
+      options.filters,
+      options.excludeSameAuthors,
+    );
+    if (!hits) throw new NotFoundError('paper', id);
+    return this.withPapers(hits.slice(page.offset));
   }
 
   /** Nearest stored papers to a pasted title and abstract. */
@@ -174,7 +172,12 @@ export class PapersService {
   }
 
   private async search(vector: Float32Array, page: Page, filters: PaperFilters): Promise<ScoredPaper[]> {
-    const hits = (await this.deps.index.search(vector, page.offset + page.limit, filters)).slice(page.offset);
+    return this.withPapers(
+      (await this.deps.index.search(vector, page.offset + page.limit, filters)).slice(page.offset),
+    );
+  }
+
+  private async withPapers(hits: SearchHit[]): Promise<ScoredPaper[]> {
     const papers = await this.deps.papers.getMany(hits.map((hit) => hit.id));
     return hits.flatMap((hit, i) => {
       const paper = papers[i];

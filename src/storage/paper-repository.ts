@@ -1,4 +1,4 @@
-import type { IngestStatus, Paper } from '../domain/paper.ts';
+import type { IngestStatus, Paper, PaperWithTerms } from '../domain/paper.ts';
 import type { Keys } from './keys.ts';
 import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
 import { pipelined, type Redis } from './redis.ts';
@@ -107,6 +107,16 @@ export class PaperRepository {
       p.hget(this.keys.paper(id), 'data'),
     );
     return data.map((json) => (json ? (JSON.parse(json) as Paper) : null));
+  }
+
+  /** Papers with the key phrases stored for them at ingest (what topic evidence is made of). */
+  async getManyWithTerms(ids: string[]): Promise<(PaperWithTerms | null)[]> {
+    const rows = await pipelined<string, (string | null)[]>(this.redis, ids, (p, id) =>
+      p.hmget(this.keys.paper(id), 'data', 'terms'),
+    );
+    return rows.map(([data, terms]) =>
+      data ? { ...(JSON.parse(data) as Paper), terms: terms ? (JSON.parse(terms) as string[]) : [] } : null,
+    );
   }
 
   async get(id: string): Promise<Paper | null> {

@@ -2,12 +2,14 @@ import { workerData } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import { createContainer } from '../container.ts';
 import { createLogger } from '../logger.ts';
+import { lowerThreadPriority } from '../thread-priority.ts';
 import { type IndexReply, type IndexTask, sendError } from './index-protocol.ts';
 
 /**
  * The API's index thread: holds the paper and researcher indexes and runs everything that reads
  * them, so that ranking and index upkeep never run on the event loop that serves requests.
  */
+lowerThreadPriority();
 const config = workerData.config as Config;
 const container = createContainer(config, createLogger(config.logLevel, 'peerscout-index'));
 const targets = {

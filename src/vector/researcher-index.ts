@@ -10,7 +10,6 @@ type SavedState = { changeId: string };
 const CENTROID_SEPARATOR = '\u0001';
 /** Recency is measured against this year; only ratios between a researcher's papers matter. */
 const REFERENCE_YEAR = new Date().getUTCFullYear();
-const INTERESTS_CACHE_LIMIT = 20_000;
 
 export type TopicNeighbour = { researcher: string; similarity: number };
 
@@ -23,7 +22,12 @@ export class ResearcherIndex implements DerivedPaperIndex {
   graph = new ResearchGraph();
   readonly centroids: VectorIndex<CentroidMeta>;
   private papers: VectorIndex<PaperMeta> | null = null;
-  private readonly interestsCache = new Map<string, Interests | null>();
+  /**
+   * Every researcher's interests once computed (k-means over their papers), kept until their papers
+   * change: a suggestion list reads the interests of hundreds of candidates, and recomputing them per
+   * request was most of its time. About 2 KB per researcher (docs/BENCHMARKS.md has the RSS).
+   */
+  private readonly interestsCache = new Map<string, Interests>();
 
   constructor(
     settings: HnswSettings,
@@ -77,6 +81,8 @@ export class ResearcherIndex implements DerivedPaperIndex {
     this.papers = papers;
     this.graph = await this.buildGraph(papers);
     this.interestsCache.clear();
+    // Worked out now rather than by the first requests (reset does the same while indexing centroids).
+    for (const researcher of this.graph.researchers()) this.interestsOf(researcher);
     return true;
   }
 
@@ -105,10 +111,11 @@ export class ResearcherIndex implements DerivedPaperIndex {
   }
 
   interestsOf(researcher: string): Interests | null {
-    if (this.interestsCache.has(researcher)) return this.interestsCache.get(researcher)!;
+    const cached = this.interestsCache.get(researcher);
+    if (cached) return cached;
+    // Someone without papers (an unknown id, or whose papers were deleted) is not remembered.
     const interests = researcherInterests(this.datedPapers(researcher), REFERENCE_YEAR);
-    if (this.interestsCache.size >= INTERESTS_CACHE_LIMIT) this.interestsCache.clear();
-    this.interestsCache.set(researcher, interests);
+    if (interests) this.interestsCache.set(researcher, interests);
     return interests;
   }
 

@@ -29,7 +29,11 @@ beforeAll(async () => {
 });
 afterAll(() => stopTestApp(t));
 
-/** Every data key under the test's prefix with a digest of its value (rate-limit counters aside). */
+/**
+ * Every data key under the test's prefix with a digest of its content (rate-limit counters aside).
+ * Content, not DUMP bytes: reading a large hash can advance Redis' incremental rehashing, which
+ * reorders its serialised form without changing a field.
+ */
 async function storeChecksum(): Promise<{ keys: number; digest: string }> {
   const redis = t.container.redis;
   const keys: string[] = [];
@@ -41,11 +45,27 @@ async function storeChecksum(): Promise<{ keys: number; digest: string }> {
   } while (cursor !== '0');
   keys.sort();
   const hash = createHash('sha256');
-  for (const key of keys) {
-    const dumped = await redis.dumpBuffer(key);
-    hash.update(key).update(dumped ?? Buffer.alloc(0));
-  }
+  for (const key of keys) hash.update(key).update(await contentOf(key));
   return { keys: keys.length, digest: hash.digest('hex') };
+}
+
+async function contentOf(key: string): Promise<Buffer> {
+  const redis = t.container.redis;
+  const sorted = (items: Buffer[]) =>
+    Buffer.concat(items.sort(Buffer.compare).flatMap((b) => [b, Buffer.from([0])]));
+  const type = await redis.type(key);
+  if (type === 'string') return (await redis.getBuffer(key)) ?? Buffer.alloc(0);
+  if (type === 'hash') {
+    const flat = await redis.hgetallBuffer(key);
+    return sorted(
+      Object.entries(flat).map(([field, value]) => Buffer.concat([Buffer.from(`${field}\0`), value])),
+    );
+  }
+  if (type === 'set') return sorted(await redis.smembersBuffer(key));
+  if (type === 'zset') return Buffer.concat(await redis.zrangeBuffer(key, 0, -1, 'WITHSCORES'));
+  if (type === 'list') return Buffer.concat(await redis.lrangeBuffer(key, 0, -1));
+  if (type === 'stream') return Buffer.from(JSON.stringify(await redis.xrange(key, '-', '+')));
+  throw new Error(`no content digest for ${type} key ${key}`);
 }
 
 /** Path segments that are never a valid id, or a valid id that names nothing. */

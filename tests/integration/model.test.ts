@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ensureModel } from '../../src/embedding/model-setup.ts';
+import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
 import { cosine } from '../../src/embedding/pooling.ts';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
 
@@ -81,5 +84,24 @@ describe('the local all-MiniLM-L6-v2 model', () => {
     const [q, f] = await Promise.all([int8.embed(texts), fp32.embed(texts)]);
     const mean = texts.reduce((sum, _, i) => sum + cosine(q[i]!, f[i]!), 0) / texts.length;
     expect(mean).toBeGreaterThan(0.98);
+  });
+
+  it('when a pool embeds, then its threads run at a lower scheduling priority than the event loop', async () => {
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        // Fields after the command name: state is the 3rd field of stat, nice the 19th.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const before = niceOfThreads();
+    const pool = new PooledEmbedder({ ...options, quantized: true, threads: 2, queueMax: 16 });
+    try {
+      await pool.embed([GNN_A, GNN_B, COOKING, MT]);
+      const eventLoop = getPriority();
+      expect(before.every((nice) => nice === eventLoop)).toBe(true);
+      expect(niceOfThreads().filter((nice) => nice === eventLoop + 5).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
+import { getPriority } from 'node:os';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
@@ -183,11 +184,12 @@ describe('invitation digests through real worker processes', () => {
     await stopProcess(worker);
   });
 
-  it('when the worker runs, then it answers /healthz and /readyz on its health port', async () => {
+  it('when the worker runs, then it answers /healthz and /readyz on its health port, at the priority WORKER_NICE gives it', async () => {
     const port = await freePort();
     const { env } = await prepareStore('workers-health', {
       WORKER_HEALTH_PORT: String(port),
       HOST: '127.0.0.1',
+      WORKER_NICE: '7',
     });
     const worker = await startWorker(env);
     cleanups.push(() => stopProcess(worker));
@@ -198,6 +200,7 @@ describe('invitation digests through real worker processes', () => {
       ready: true,
       checks: { redis: true, model: true, index: true, workers: true },
     });
+    expect(getPriority(worker.pid)).toBe(Math.max(7, getPriority()));
     await stopProcess(worker);
   });
 

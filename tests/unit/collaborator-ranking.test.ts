@@ -8,7 +8,7 @@ import {
   personalizedPageRank,
   resourceAllocation,
 } from '../../src/graph/proximity.ts';
-import type { RankingQuery } from '../../src/recommend/candidates.ts';
+import { CANDIDATE_LIMITS, type RankingQuery } from '../../src/recommend/candidates.ts';
 import {
   type CandidateProfile,
   type CollaboratorOptions,
@@ -144,6 +144,33 @@ describe('collaborator ranking', () => {
     const ids = rank(triangleWorld(), 'q').map((r) => r.id);
     expect(ids.indexOf('c')).toBeLessThan(ids.indexOf('s'));
     expect(ids[0]).toBe('c');
+  });
+
+  it('when a co-author wrote a 600-author paper, then only the 2-hop people the walk reaches most are candidates, the one reached through two co-authors among them', () => {
+    const crowd = Array.from({ length: 600 }, (_, i) => `crowd-${i}`);
+    const data = world([
+      { id: 'p1', authors: ['q', 'a', 'b'], topic: vector(0) },
+      { id: 'p2', authors: ['a', ...crowd], topic: vector(2) },
+      { id: 'p3', authors: ['a', 'b', 'c'], topic: vector(0, 0.1) },
+    ]);
+    const candidates = [...collectCandidates(queryOf(data, 'q'), data, options).values()];
+    const fromGraph = candidates.filter((c) => c.sources.has('graph'));
+    expect(fromGraph).toHaveLength(CANDIDATE_LIMITS.twoHopTop);
+    expect(fromGraph.map((c) => c.id)).toContain('c');
+    expect(candidates.find((c) => c.id === 'c')?.hops).toBe(2);
+  });
+
+  it('when a 500-author paper is near the query in topic, then its authors are not all candidates, and the author of the nearest paper is', () => {
+    const crowd = Array.from({ length: 500 }, (_, i) => `crowd-${i}`);
+    const data = world([
+      { id: 'p1', authors: ['q'], topic: vector(0) },
+      { id: 'p2', authors: ['s'], topic: vector(0, 0.01) },
+      { id: 'p3', authors: crowd, topic: vector(0, 0.05) },
+    ]);
+    const candidates = [...collectCandidates(queryOf(data, 'q'), data, options).values()];
+    const fromPapers = candidates.filter((c) => c.sources.has('papers'));
+    expect(fromPapers).toHaveLength(CANDIDATE_LIMITS.paperAuthors);
+    expect(fromPapers.map((c) => c.id)).toContain('s');
   });
 
   it('never suggests the researcher, co-authors (by default) or excluded people', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Paper } from '../../src/domain/paper.ts';
+import type { PaperWithTerms } from '../../src/domain/paper.ts';
 import type { PaperMeta } from '../../src/domain/paper-filters.ts';
 import {
   collaboratorOptions,
@@ -7,6 +7,7 @@ import {
   rankCandidates,
 } from '../../src/recommend/collaborator-ranking.ts';
 import { explainSuggestions, planExplanations, sharedTerms } from '../../src/recommend/explanations.ts';
+import { paperPhrases } from '../../src/recommend/key-phrases.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
 import { VectorIndex } from '../../src/vector/vector-index.ts';
 
@@ -46,12 +47,14 @@ function world() {
   for (const id of Object.keys(authors)) {
     index.upsert(id, unit(topics[id]!), { year: 2020, venue: 'acl', authorIds: authors[id]! });
   }
-  const papers = new Map<string, Paper>(
+  const papers = new Map<string, PaperWithTerms>(
     Object.entries(texts).map(([id, text]) => [
       id,
       {
         id,
         ...text,
+        // What ingest stores for each paper.
+        terms: paperPhrases(text),
         year: 2020,
         venue: 'acl',
         authors: authors[id]!.map((a) => ({ id: a, name: a.toUpperCase() })),
