@@ -66,9 +66,9 @@ console.log(
   `# PeerScout benchmark (${quick ? 'quick' : 'full'}), ${os.cpus().length} cores, node ${process.version}`,
 );
 for (const row of await embeddingRows(config, textsOf(papers.slice(0, size.embedTexts)))) show(row);
-show(await runtimeRow(config, textsOf(papers.slice(0, size.runtimeTexts))));
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'peerscout-bench-'));
+show(await runtimeRow(textsOf(papers.slice(0, size.runtimeTexts)), scratch));
 const apiKey = 'bench-key-0123456789abcdef';
 const headers = { 'x-api-key': apiKey };
 const children: ChildProcess[] = [];

@@ -1,10 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import { AutoTokenizer, env } from '@xenova/transformers';
-import ort from 'onnxruntime-node';
 import type { Config } from '../../src/config.ts';
 import { modelOptions as configuredModel } from '../../src/container.ts';
 import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
-import { meanPoolNormalized } from '../../src/embedding/pooling.ts';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
 import { type BenchRow, ratio, seconds } from './results.ts';
 
@@ -61,50 +60,24 @@ export async function embeddingRows(config: Config, texts: string[]): Promise<Be
  * The newest onnxruntime-node against the one in use: the same model file and tokenized inputs,
  * one session of one thread each, run alternately; vectors compared by cosine.
  */
-export async function runtimeRow(config: Config, texts: string[]): Promise<BenchRow> {
-  const loaded = (await import('onnxruntime-node-latest')) as unknown as { default?: typeof ort };
-  const latest = loaded.default ?? (loaded as unknown as typeof ort);
-  const versionOf = async (name: string) =>
-    (await import(`${name}/package.json`, { with: { type: 'json' } })).default.version as string;
-  const [inUse, newest] = await Promise.all([
-    versionOf('onnxruntime-node'),
-    versionOf('onnxruntime-node-latest'),
-  ]);
-  env.allowRemoteModels = false;
-  env.localModelPath = `${config.model.dir}/`;
-  const tokenizer = await AutoTokenizer.from_pretrained(config.model.name);
-  const file = path.join(
-    config.model.dir,
-    config.model.name,
-    'onnx',
-    config.model.quantized ? 'model_quantized.onnx' : 'model.onnx',
-  );
-  const options = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const };
-  const runners = await Promise.all(
-    [ort, latest].map(async (runtime) => {
-      const session = await runtime.InferenceSession.create(file, options);
-      return async (text: string) => {
-        const inputs = tokenizer([text], { padding: true, truncation: true });
-        const feeds: Record<string, ort.Tensor> = {};
-        for (const name of session.inputNames) {
-          feeds[name] = new runtime.Tensor('int64', inputs[name].data as BigInt64Array, inputs[name].dims);
-        }
-        const hidden = (await session.run(feeds)).last_hidden_state!;
-        const [b, s, d] = hidden.dims as [number, number, number];
-        return meanPoolNormalized(hidden.data as Float32Array, inputs.attention_mask.data, b, s, d)[0]!;
-      };
-    }),
-  );
-  const vectors: Float32Array[][] = [[], []];
-  const timeOf = [0, 0];
-  for (const run of runners) await run(texts[0]!);
-  for (const text of texts) {
-    for (const [r, run] of runners.entries()) {
-      const started = performance.now();
-      vectors[r]!.push(await run(text));
-      timeOf[r]! += performance.now() - started;
-    }
-  }
+export async function runtimeRow(texts: string[], scratch: string): Promise<BenchRow> {
+  const textsFile = path.join(scratch, 'runtime-texts.json');
+  fs.writeFileSync(textsFile, JSON.stringify(texts));
+  const runIn = (runtime: string) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/bench/runtime-child.ts', runtime, textsFile],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1e9,
+        },
+      ),
+    ) as { version: string; ms: number; vectors: number[][] };
+  const runs = [runIn('onnxruntime-node'), runIn('onnxruntime-node-latest')] as const;
+  const [inUse, newest] = runs.map((run) => run.version);
+  const timeOf = runs.map((run) => run.ms);
+  const vectors = runs.map((run) => run.vectors);
   const cosines = vectors[0]!.map((a, i) => a.reduce((sum, x, d) => sum + x * vectors[1]![i]![d]!, 0));
   const mean = cosines.reduce((a, b) => a + b, 0) / cosines.length;
   const speed = timeOf[0]! / timeOf[1]!;
