@@ -68,7 +68,6 @@ console.log(
 for (const row of await embeddingRows(config, textsOf(papers.slice(0, size.embedTexts)))) show(row);
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'peerscout-bench-'));
-show(await runtimeRow(textsOf(papers.slice(0, size.runtimeTexts)), scratch));
 const apiKey = 'bench-key-0123456789abcdef';
 const headers = { 'x-api-key': apiKey };
 const children: ChildProcess[] = [];
@@ -120,6 +119,7 @@ const rssOf = (child: ChildProcess) =>
   Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
 
 try {
+  show(await runtimeRow(textsOf(papers.slice(0, size.runtimeTexts)), scratch));
   // Import: the CLI on papers it has never embedded (an empty cache), with a worker following the changes.
   {
     const prefix = `bench-import-${process.pid}`;

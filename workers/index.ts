@@ -1,4 +1,3 @@
-import { getPriority, setPriority } from 'node:os';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
 import { createContainer } from '../src/container.ts';
@@ -15,6 +14,7 @@ import { createLogger } from '../src/logger.ts';
 import { requestTraining } from '../src/services/training-requests.ts';
 import { closeOnSignals } from '../src/shutdown.ts';
 import { createRedis } from '../src/storage/redis.ts';
+import { lowerPriorityTo } from '../src/thread-priority.ts';
 import { deliverWebhook } from './handlers/deliver-webhook.ts';
 import {
   invitationDigest,
@@ -30,7 +30,7 @@ const config = loadConfig();
 const logger = createLogger(config.logLevel, 'peerscout-worker');
 // Before any thread starts, so they all inherit it: refreshes and digests run when the CPU is free
 // and do not halve a bulk import or slow the API on the same machine (never raised above where it was).
-setPriority(Math.max(getPriority(), config.worker.nice));
+lowerPriorityTo(config.worker.nice);
 await ensureModel(config.model.dir, config.model.name);
 const container = createContainer(config, logger);
 container.paperIndex.attach(new RefreshTrigger(container));

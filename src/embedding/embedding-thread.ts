@@ -5,8 +5,8 @@ import { TransformersEmbedder, type TransformersOptions } from './transformers-e
 
 /**
  * Runs in an embedding thread: one ONNX session per thread, loaded once, so the model's work never
- * runs on the event loop that serves requests (and yields the CPU to it). Vectors come back as one row-major Float32Array,
- * moved (not copied) to the caller.
+ * runs on the event loop that serves requests (and yields the CPU to it). Vectors come back as one
+ * row-major Float32Array, moved (not copied) to the caller.
  */
 lowerThreadPriority();
 const embedder = new TransformersEmbedder(workerData.options as TransformersOptions);

@@ -78,7 +78,7 @@ export function generateCandidates(
   const near = inGraph ? hopDistances(data.graph, query.researcher!, 2) : new Map<string, number>();
   const hopsTo = (id: string): number | undefined => {
     const known = near.get(id);
-    if (known !== undefined || !inGraph) return known;
+    if (known !== undefined) return known;
     for (const z of data.graph.neighbours(id).keys()) if (near.get(z) === 2) return 3;
     return undefined;
   };

@@ -87,7 +87,7 @@ function queryPaperVectors(data: RankingData, mine: string[], queryInterests: In
 /**
  * The most similar pair of (query paper, candidate paper), among the newest papers of each. The query's
  * vectors are held transposed, so one pass over a candidate paper's vector gives its cosine with every
- * query paper (about twice as fast here as one dot product per pair), and each candidate paper's best
+ * query paper (1.7× as fast here as one dot product per pair), and each candidate paper's best
  * match is worked out once per query: candidates who wrote together share papers.
  */
 function closestPairFinder(data: RankingData, mine: QueryPaper[]) {
