@@ -19,6 +19,7 @@ import { type RankerModels, RankingModelService } from './services/ranking-model
 import { ResearchersService } from './services/researchers-service.ts';
 import { SuggestionRefresh } from './services/suggestion-refresh.ts';
 import { WebhooksService } from './services/webhooks-service.ts';
+import { CitationRepository } from './storage/citation-repository.ts';
 import { InvitationRepository } from './storage/invitation-repository.ts';
 import { JsonStore } from './storage/json-store.ts';
 import { createKeys } from './storage/keys.ts';
@@ -27,6 +28,7 @@ import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
+import { CitationIndex } from './vector/citation-index.ts';
 import { PaperIndex } from './vector/paper-index.ts';
 import { localPaperSearch, type PaperSearch } from './vector/paper-search.ts';
 import { ResearcherIndex } from './vector/researcher-index.ts';
@@ -34,6 +36,7 @@ import { ResearcherIndex } from './vector/researcher-index.ts';
 /** How often a process holding an index looks for papers written by other processes. */
 const INDEX_POLL_MS = 500;
 const PROFILE_TOPICS = 8;
+const PROFILE_CITERS = 5;
 const READINESS_TIMEOUT_MS = 500;
 
 export type StartOptions = { backgroundSync?: boolean };
@@ -57,6 +60,7 @@ function createStorage(config: Config, logger: Logger) {
     researchers: new ResearcherRepository(redis, keys),
     rankers: new RankerRepository<RankerModels>(redis, keys),
     invitations: new InvitationRepository(redis, keys, config.changeStreamMaxLen),
+    citations: new CitationRepository(redis, keys),
     topics: new JsonStore<StoredTopics>(redis, keys.topics),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);
@@ -101,6 +105,7 @@ function wireServices(
   const services = {
     papers: new PapersService({
       papers: repositories.papers,
+      citations: repositories.citations,
       embedder: parts.embedder,
       index: parts.paperSearch,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
@@ -109,6 +114,7 @@ function wireServices(
     researchers: new ResearchersService({
       ...repositories,
       topics: (id) => neighbourhood.topics(id, PROFILE_TOPICS),
+      citations: (id) => neighbourhood.citationSummary(id, PROFILE_CITERS),
       onConsentWithdrawn: (id) => invitations.withdrawNaming(id),
       onProfileChanged: (id) => refresh.request([id], 'profile'),
     }),
@@ -196,12 +202,15 @@ export function createContainer(
     () => repositories.invitations.collaborationEdges(),
   );
   paperIndex.attach(researcherIndex);
+  const citationIndex = new CitationIndex(repositories.citations, path.join(indexDir, 'citations'));
+  paperIndex.attach(citationIndex);
   const paperSearch = localPaperSearch(paperIndex);
   const rankingModel = new RankingModelService({
     rankers: repositories.rankers,
     researchers: repositories.researchers,
     paperIndex,
     researcherIndex,
+    citationIndex,
     retrainGrowth: config.ranker.retrainGrowth,
     logger,
   });
@@ -214,9 +223,10 @@ export function createContainer(
     embedder,
     paperSearch,
     suggestionCache,
-    neighbourhood: new NeighbourhoodService({ researcherIndex, paperIndex, ...repositories }),
+    neighbourhood: new NeighbourhoodService({ researcherIndex, paperIndex, citationIndex, ...repositories }),
     collaborators: new CollaboratorsService({
       researcherIndex,
+      citationIndex,
       paperIndex,
       embedder,
       cache: suggestionCache,
@@ -239,6 +249,7 @@ export function createContainer(
     collectMetrics: () => collectMetrics(metrics, storage, paperSearch, services.collaborators),
     paperIndex,
     researcherIndex,
+    citationIndex,
     paperSearch,
     queues: storage.queues,
     services: { ...services, rankingModel },

@@ -55,6 +55,7 @@ export async function fillStore(
 ): Promise<{ real: number; copies: number }> {
   const papers = new PapersService({
     papers: container.repositories.papers,
+    citations: container.repositories.citations,
     embedder: new CopyingEmbedder(container.embedder),
     index: container.paperSearch,
     maxPapersPerRequest: Number.POSITIVE_INFINITY,

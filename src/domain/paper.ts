@@ -1,19 +1,8 @@
 import { z } from 'zod';
+import { idSchema } from './ids.ts';
+import { MAX_REFERENCES, referenceSchema, selfReferences } from './references.ts';
 
-/**
- * Ids of papers and researchers travel in URL paths, Redis key names and job ids: letters and digits
- * of any script (author ids such as 冬瑜-张 exist) and . _ : ~ + -, starting with a letter or digit;
- * no slashes, spaces, braces (Redis Cluster hashtags), wildcards or control characters.
- */
-export const ID_RULE =
-  'an id is 1 to 200 letters, digits and . _ : ~ + - (no spaces, slashes, braces or *), starting with a letter or digit';
-const ID_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._:~+-]{0,199}$/u;
-
-/** A value that breaks the id rule is refused with 422 (see the HTTP error handler). */
-export const idSchema = z.string().refine((value) => ID_PATTERN.test(value), {
-  message: ID_RULE,
-  params: { rule: 'id' },
-});
+export { ID_RULE, idSchema } from './ids.ts';
 
 /** The most authors a paper record can list at all; MAX_AUTHORS_PER_PAPER sets the store's own cap. */
 export const MAX_LISTED_AUTHORS = 5000;
@@ -40,6 +29,7 @@ export const paperSchema = z.object({
   url: z.string().url().max(2000).optional(),
   doi: z.string().trim().max(300).optional(),
   retracted: z.boolean().optional(),
+  references: z.array(referenceSchema).max(MAX_REFERENCES).optional(),
 });
 
 /** A paper as accepted on input: a stored paper whose author ids are unique. */
@@ -55,6 +45,9 @@ export const paperInputSchema = paperSchema.superRefine((paper, ctx) => {
     }
     seen.add(author.id);
   });
+  for (const index of selfReferences(paper)) {
+    ctx.addIssue({ code: 'custom', path: ['references', index], message: 'a paper cannot cite itself' });
+  }
 });
 
 export type PaperInput = z.input<typeof paperInputSchema>;

@@ -8,6 +8,7 @@ import { createContainer } from '../container.ts';
 import type { Paper } from '../domain/paper.ts';
 import { paperText } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
+import { CitationGraph } from '../graph/citation-graph.ts';
 import { adamicAdar, coauthorGroupSimilarity, commonNeighbours, hopDistances } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
@@ -131,6 +132,10 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
     clock('collaboratorRankings', started);
 
     started = Date.now();
+    const citations = await evaluateCitationEffect(container, queries, train);
+    clock('citations', started);
+
+    started = Date.now();
     const related = await evaluateRelatedPapers(container, queries, test);
     clock('relatedPapers', started);
 
@@ -164,6 +169,7 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
       segments: { ...collaborators.segments, newcomers: collaborators.newcomers },
       rankingMs: collaborators.rankingMs,
       relatedPapers: related.results,
+      citations,
       topics,
       ratios: {
         bestBaseline,
@@ -187,6 +193,49 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
 }
 
 type Container = ReturnType<typeof createContainer>;
+
+/**
+ * What the citation graph adds to the list users get: the default list's Recall@10 with the stored
+ * citations and with none (candidates and features both lose them; the learned weights stay), on the
+ * same queries. Data without references says so instead.
+ */
+async function evaluateCitationEffect(
+  container: Container,
+  queries: CollaborationQuery[],
+  train: Paper[],
+): Promise<EvaluationReport['citations']> {
+  const papersWithReferences = train.filter((paper) => paper.references?.length).length;
+  const citationEdges = container.citationIndex.graph.edgeCount;
+  if (citationEdges === 0) return { papersWithReferences, citationEdges, note: 'no references in this data' };
+  const graph = container.researcherIndex.graph;
+  const defaultRecall10 = async () => {
+    let sum = 0;
+    for (const query of queries) {
+      const ranked = await container.services.collaborators.rankResearcher(
+        query.researcher,
+        collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER }),
+      );
+      const list = diversify(ranked, graph, 10, DEFAULT_DIVERSITY).map((r) => r.id);
+      sum += recallAt(list, query.newCoauthors, 10);
+    }
+    return roundScore(sum / Math.max(1, queries.length));
+  };
+  const withCitations = await defaultRecall10();
+  const stored = container.citationIndex.graph;
+  container.citationIndex.graph = new CitationGraph();
+  try {
+    const withoutCitations = await defaultRecall10();
+    return {
+      papersWithReferences,
+      citationEdges,
+      note: 'default list, Recall@10, with and without the stored citations',
+      defaultRecall10: withCitations,
+      defaultRecall10WithoutCitations: withoutCitations,
+    };
+  } finally {
+    container.citationIndex.graph = stored;
+  }
+}
 
 /** The diversity settings whose lists the harness measures side by side. */
 const DIVERSITY_SETTINGS = [0, 0.05, 0.1, 0.2, 0.3, 0.5];

@@ -24,6 +24,14 @@ export type EvaluationReport = {
   /** Time to rank one query author (every candidate), milliseconds. */
   rankingMs: { p50: number; p99: number };
   relatedPapers: Record<string, Record<string, number>>;
+  /** The citation graph's effect on the default list (see evaluateCitationEffect). */
+  citations: {
+    papersWithReferences: number;
+    citationEdges: number;
+    note: string;
+    defaultRecall10?: number;
+    defaultRecall10WithoutCitations?: number;
+  };
   /** Profile topics of a sample of query authors (see evaluateTopics). */
   topics: {
     researchers: number;
@@ -51,6 +59,17 @@ function table(first: string, rows: [string, Record<string, number>][]): string[
     `|---|${columns.map(() => '---').join('|')}|`,
     ...rows.map(([name, values]) => `| ${name} | ${columns.map((c) => cell(values[c])).join(' | ')} |`),
   ];
+}
+
+function citationLine(citations: EvaluationReport['citations']): string {
+  const { papersWithReferences, citationEdges, defaultRecall10, defaultRecall10WithoutCitations } = citations;
+  if (defaultRecall10 === undefined || defaultRecall10WithoutCitations === undefined)
+    return `Citations: ${citations.note} (${papersWithReferences} papers with references, ${citationEdges} citations between stored papers).`;
+  return (
+    `Citations: ${citationEdges} between stored papers (${papersWithReferences} papers with references); ` +
+    `the default list's Recall@10 is ${defaultRecall10.toFixed(4)} with them and ` +
+    `${defaultRecall10WithoutCitations.toFixed(4)} without them.`
+  );
 }
 
 /** The report as Markdown tables. */
@@ -84,6 +103,8 @@ export function formatReport(report: EvaluationReport): string {
       Object.values(report.topics.examples)
         .map((topics) => `“${topics.join(', ')}”`)
         .join('; '),
+    '',
+    citationLine(report.citations),
     '',
     '| related papers | recall@20 |',
     '|---|---|',

@@ -1,10 +1,14 @@
+import type { CitationGraph } from '../graph/citation-graph.ts';
 import { hopDistances, personalizedPageRank } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { Interests } from '../vector/interests.ts';
+import { citationLinksByPerson, citationNeighbours } from './citation-links.ts';
 
 /** What candidate generation and features read: the graph, interests and two nearest-neighbour searches. */
 export interface RankingData {
   readonly graph: ResearchGraph;
+  /** Citations between the papers of the graph (empty when the data has no references). */
+  readonly citations: CitationGraph;
   interestsOf(researcher: string): Interests | null;
   /** Researchers whose interest centroids are nearest to the vectors, best cosine first. */
   topicNeighbours(
@@ -18,7 +22,7 @@ export interface RankingData {
   paperVector(id: string): Float32Array | undefined;
 }
 
-export type CandidateSource = 'topic' | 'graph' | 'papers';
+export type CandidateSource = 'topic' | 'graph' | 'papers' | 'citations';
 
 /** The query side of a ranking: a researcher in the graph, or free interests (cold start). */
 export type RankingQuery = {
@@ -39,12 +43,14 @@ export const CANDIDATE_LIMITS = {
   papersPerQuery: 20,
   /** People taken from the authors of those nearest papers. */
   paperAuthors: 300,
+  /** People whose papers cite the query's, or whose papers the query cites, most such papers first. */
+  citations: 100,
 };
 
 /**
  * The union of topic neighbours (ANN over researcher interest centroids), co-authors (unless
- * excluded), the 2- and 3-hop researchers a personalised random walk reaches most, and the authors of
- * papers nearest to the query's recent papers. Never the query itself; `excluded` researchers
+ * excluded), the 2- and 3-hop researchers a personalised random walk reaches most, the authors of
+ * papers nearest to the query's recent papers, and the people linked to the query by citations. Never the query itself; `excluded` researchers
  * (co-authors when asked, conflicts) are dropped here.
  */
 export function generateCandidates(
@@ -120,6 +126,9 @@ export function generateCandidates(
       }
     }
   }
+  // Citations either way are a reason of their own, with or without a co-author in common.
+  const citing = citationLinksByPerson(query.paperIds, data.citations, data.graph);
+  for (const id of citationNeighbours(citing, CANDIDATE_LIMITS.citations, skip)) add(id, 'citations');
   if (inGraph) {
     for (const candidate of candidates.values()) {
       candidate.hops = hopsTo(candidate.id);

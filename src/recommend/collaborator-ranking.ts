@@ -1,6 +1,7 @@
 import { coauthorGroupSimilarity } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import { type Candidate, generateCandidates, type RankingData, type RankingQuery } from './candidates.ts';
+import type { CitationCounts } from './citation-links.ts';
 import { type FeatureContext, type Features, featuresForQuery, type PaperPair } from './features.ts';
 import {
   type FeatureSet,
@@ -54,6 +55,7 @@ export type RankedCollaborator = {
   parts: Partial<Record<string, number>>;
   features: Features;
   closestPair: PaperPair | null;
+  citations: CitationCounts;
   sources: string[];
 };
 
@@ -92,7 +94,7 @@ export function rankCandidates(
   const excludedInstitutions = new Set(options.excludeInstitutions.map((i) => i.toLowerCase()));
   const featureSet: FeatureSet =
     query.researcher && data.graph.hasResearcher(query.researcher) ? 'graph' : 'topic';
-  const rows: { id: string; features: Features; closestPair: PaperPair | null; sources: string[] }[] = [];
+  const rows: Omit<RankedCollaborator, 'score' | 'parts'>[] = [];
   const candidateFeatures = featuresForQuery(query, data, context);
   for (const candidate of candidates.values()) {
     const profile = profiles(candidate.id);
@@ -106,6 +108,7 @@ export function rankCandidates(
       id: candidate.id,
       features: scored.features,
       closestPair: scored.closestPair,
+      citations: scored.citations,
       sources: [...candidate.sources],
     });
   }

@@ -2,6 +2,7 @@ import type { PaperWithTerms } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { RankingQuery } from './candidates.ts';
+import { citationSentences } from './citation-links.ts';
 import type { RankedCollaborator } from './collaborator-ranking.ts';
 import type { RankerModel } from './ranker.ts';
 import { sharedTopicPhrases, termCounts } from './terms.ts';
@@ -32,6 +33,8 @@ export type CollaboratorSuggestion = {
     mutualCoauthors: { id: string; name: string }[];
     closestPapers: { mine: PaperRef | null; theirs: PaperRef; similarity: number } | null;
     graphDistance: number | null;
+    /** Citations between the two, in words ("cites 3 of your papers", "you share 12 references"). */
+    citations: string[];
     sources: string[];
   };
   canInvite: boolean;
@@ -169,6 +172,7 @@ export function explainSuggestions(input: {
             ? { mine: ref(r.closestPair.mine), theirs, similarity: roundScore(r.closestPair.similarity) }
             : null,
         graphDistance: r.features.inverseHops > 0 ? Math.round(1 / r.features.inverseHops) : null,
+        citations: citationSentences(r.citations),
         sources: r.sources,
       },
       canInvite,

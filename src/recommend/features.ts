@@ -14,6 +14,7 @@ import {
   RECENCY_HALF_LIFE_YEARS,
 } from '../vector/interests.ts';
 import type { Candidate, RankingData, RankingQuery } from './candidates.ts';
+import { type CitationCounts, citationCountsOf, citationLinksByPerson } from './citation-links.ts';
 
 /** Topic features exist for everyone, graph features only for a query researcher in the graph. */
 export const TOPIC_FEATURES = [
@@ -34,6 +35,9 @@ export const GRAPH_FEATURES = [
   'randomWalk',
   'inverseHops',
   'topicTimesAdamicAdar',
+  'citesQuery',
+  'citedByQuery',
+  'sharedReferences',
 ] as const;
 export const ALL_FEATURES = [...TOPIC_FEATURES, ...GRAPH_FEATURES] as const;
 
@@ -42,7 +46,12 @@ export type Features = Record<FeatureName, number>;
 
 export type PaperPair = { mine: string; theirs: string; similarity: number };
 
-export type ScoredFeatures = { features: Features; closestPair: PaperPair | null; bestInterest: number };
+export type ScoredFeatures = {
+  features: Features;
+  closestPair: PaperPair | null;
+  bestInterest: number;
+  citations: CitationCounts;
+};
 
 /** Papers per side compared for the closest pair: the newest ones. */
 const PAPERS_COMPARED = 12;
@@ -149,6 +158,7 @@ export function featuresForQuery(
   const myVenues = venueProfile(graph, query.paperIds);
   const queryInstitutions = new Set(context.queryAffiliations.map((a) => a.toLowerCase()));
   const q = query.researcher;
+  const citationLinks = citationLinksByPerson(query.paperIds, data.citations, graph);
   return (candidate) => {
     const interests = data.interestsOf(candidate.id);
     if (!interests) return null;
@@ -159,6 +169,7 @@ export function featuresForQuery(
       .affiliations(candidate.id)
       .some((a) => queryInstitutions.has(a.toLowerCase()));
     const aa = q ? adamicAdar(graph, q, candidate.id) : 0;
+    const citations = citationCountsOf(citationLinks, candidate.id);
     const features: Features = {
       topicSimilarity: best.similarity,
       meanTopicSimilarity: cosineOfUnitVectors(query.interests.mean, interests.mean),
@@ -182,7 +193,10 @@ export function featuresForQuery(
       // PPR mass is tiny and heavy-tailed; its logarithm is what separates candidates.
       randomWalk: q ? Math.log10(1e-8 + (candidate.ppr ?? 0)) + 8 : 0,
       inverseHops: candidate.hops ? 1 / candidate.hops : 0,
+      citesQuery: Math.log1p(citations.citesYou),
+      citedByQuery: Math.log1p(citations.youCite),
+      sharedReferences: Math.log1p(citations.sharedReferences),
     };
-    return { features, closestPair, bestInterest: best.a };
+    return { features, closestPair, bestInterest: best.a, citations };
   };
 }

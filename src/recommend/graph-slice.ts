@@ -1,5 +1,6 @@
 import type { Paper } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
+import type { CitationGraph } from '../graph/citation-graph.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 
 export type GraphNode = {
@@ -12,7 +13,7 @@ export type GraphNode = {
 export type GraphEdge = {
   source: string;
   target: string;
-  type: 'authored' | 'co-authored' | 'similar-to' | 'about' | 'affiliated';
+  type: 'authored' | 'co-authored' | 'similar-to' | 'cites' | 'about' | 'affiliated';
   weight?: number;
 };
 export type GraphSlice = { nodes: GraphNode[]; edges: GraphEdge[] };
@@ -22,6 +23,10 @@ export type GraphSlicePlan = {
   focus: string;
   ownPapers: string[];
   similar: { from: string; to: string; score: number }[];
+  /** Papers citing or cited by the researcher's shown papers. */
+  citationPapers: string[];
+  /** Citations among all the slice's papers: [citing, cited]. */
+  cites: [string, string][];
   people: [string, { count: number }][];
   secondHop: [string, string, number][];
   personIds: string[];
@@ -34,6 +39,7 @@ function budgetFor(limit: number) {
   return {
     papers: Math.max(1, Math.floor(limit / 4)),
     similar: Math.max(1, Math.floor(limit / 8)),
+    citations: Math.max(1, Math.floor(limit / 8)),
     people: Math.max(1, Math.floor(limit / 3)),
     topics: Math.max(1, Math.min(6, Math.floor(limit / 8))),
     institutions: Math.max(1, Math.min(6, Math.floor(limit / 8))),
@@ -41,12 +47,14 @@ function budgetFor(limit: number) {
 }
 
 /**
- * Picks the slice's papers and people: the researcher's newest papers and papers similar to them,
- * their co-authors by joint papers (and, at depth 2, their co-authors' other co-authors).
+ * Picks the slice's papers and people: the researcher's newest papers, papers similar to them and
+ * the newest papers citing or cited by them, their co-authors by joint papers (and, at depth 2, their
+ * co-authors' other co-authors).
  */
 export function planGraphSlice(
   focus: string,
   graph: ResearchGraph,
+  citations: CitationGraph,
   paperIdsNewestFirst: string[],
   similarTo: (paperId: string, exclude: Set<string>) => { id: string; score: number }[],
   options: { depth: number; limit: number },
@@ -60,6 +68,19 @@ export function planGraphSlice(
       if (similar.length < budget.similar) similar.push({ from, to: hit.id, score: hit.score });
     }
   }
+  const linked = new Set<string>();
+  for (const from of ownPapers) for (const other of citations.cites(from)) linked.add(other);
+  for (const from of ownPapers) for (const other of citations.citedBy(from)) linked.add(other);
+  const citationPapers = graph
+    .newestFirst([...linked].filter((id) => !own.has(id)))
+    .slice(0, budget.citations);
+  const paperIds = [...new Set([...ownPapers, ...similar.map((s) => s.to), ...citationPapers])];
+  const shown = new Set(paperIds);
+  const cites = paperIds.flatMap((citing) =>
+    [...citations.cites(citing)]
+      .filter((cited) => shown.has(cited))
+      .map((cited): [string, string] => [citing, cited]),
+  );
   const mine = graph.neighbours(focus);
   const people = [...mine]
     .sort((a, b) => b[1].count - a[1].count || b[1].latestYear - a[1].latestYear)
@@ -79,10 +100,12 @@ export function planGraphSlice(
     focus,
     ownPapers,
     similar,
+    citationPapers,
+    cites,
     people,
     secondHop,
     personIds: [...new Set([...people.map(([p]) => p), ...secondHop.map(([, o]) => o)])],
-    paperIds: [...new Set([...ownPapers, ...similar.map((s) => s.to)])],
+    paperIds,
     budget: { topics: budget.topics, institutions: budget.institutions },
   };
 }
@@ -137,6 +160,8 @@ export function buildGraphSlice(
       weight: roundScore(s.score),
     });
   }
+  for (const [citing, cited] of plan.cites)
+    edges.push({ source: paperKey(citing), target: paperKey(cited), type: 'cites' });
   for (const [id, edge] of plan.people) {
     edges.push({ source: personKey(focus), target: personKey(id), type: 'co-authored', weight: edge.count });
   }

@@ -1,4 +1,5 @@
 import type { PaperMeta } from '../domain/paper-filters.ts';
+import { CitationGraph } from '../graph/citation-graph.ts';
 import { ResearchGraph } from '../graph/research-graph.ts';
 import { cosineOfUnitVectors, type Interests, researcherInterests } from '../vector/interests.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
@@ -10,10 +11,15 @@ export class LiveRankingData implements RankingData {
   constructor(
     private readonly researchers: ResearcherIndex,
     private readonly papers: VectorIndex<PaperMeta>,
+    private readonly citationIndex: { readonly graph: CitationGraph },
   ) {}
 
   get graph(): ResearchGraph {
     return this.researchers.graph;
+  }
+
+  get citations(): CitationGraph {
+    return this.citationIndex.graph;
   }
 
   interestsOf(researcher: string): Interests | null {
@@ -40,6 +46,7 @@ export class LiveRankingData implements RankingData {
  */
 export class HistoricalRankingData implements RankingData {
   readonly graph: ResearchGraph;
+  readonly citations: CitationGraph;
   private readonly interests = new Map<string, Interests>();
   private readonly centroidOwners: string[] = [];
   private readonly centroidVectors: Float32Array[] = [];
@@ -48,8 +55,10 @@ export class HistoricalRankingData implements RankingData {
     private readonly papers: VectorIndex<PaperMeta>,
     private readonly keep: (id: string, meta: PaperMeta) => boolean,
     readonly referenceYear: number,
+    allCitations: CitationGraph = new CitationGraph(),
   ) {
     this.graph = ResearchGraph.fromPapers([...papers.entries()].filter((e) => keep(e.id, e.meta)));
+    this.citations = allCitations.restrictedTo((id) => this.graph.paper(id) !== undefined);
     for (const researcher of this.graph.researchers()) {
       const dated = this.graph.papersOf(researcher).flatMap((id) => {
         const vector = papers.vectorOf(id);

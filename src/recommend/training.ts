@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
 import type { PaperMeta } from '../domain/paper-filters.ts';
+import type { CitationGraph } from '../graph/citation-graph.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import type { VectorIndex } from '../vector/vector-index.ts';
 import type { RankingQuery } from './candidates.ts';
@@ -11,7 +12,7 @@ import { HistoricalRankingData } from './ranking-data.ts';
 import { seededShuffle } from './seeded-shuffle.ts';
 
 /** Bump when features or their computation change: stored models of another version are not used. */
-export const RANKER_VERSION = 'ranker-v3';
+export const RANKER_VERSION = 'ranker-v4';
 /** The newest papers that provide labels: at least this share of all papers. */
 const LABEL_SHARE = 0.15;
 const MIN_POSITIVES = 20;
@@ -19,6 +20,8 @@ const MIN_POSITIVES = 20;
 export type TrainingOptions = {
   maxQueries: number;
   seed: string;
+  /** Citations between all stored papers (the view keeps those among its own papers). */
+  citations: CitationGraph;
   /** Affiliations of researchers as known at the end of a year. */
   affiliationsAsOf: (ids: string[], year: number) => Promise<Map<string, string[]>>;
 };
@@ -83,6 +86,7 @@ export async function trainRankers(
     papers,
     split.kind === 'time' ? (_id, meta) => meta.year <= split.viewToYear : (id) => !split.heldOut.has(id),
     viewYear,
+    options.citations,
   );
   const queries: { researcher: string; positives: Set<string> }[] = [];
   for (const researcher of view.graph.researchers()) {

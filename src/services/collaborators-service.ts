@@ -22,6 +22,7 @@ import { LiveRankingData } from '../recommend/ranking-data.ts';
 import type { JsonStore } from '../storage/json-store.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { CitationIndex } from '../vector/citation-index.ts';
 import { type Interests, researcherInterests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
@@ -33,6 +34,7 @@ export type { CollaboratorSuggestion, SuggestionResult } from '../recommend/expl
 
 type Deps = {
   researcherIndex: ResearcherIndex;
+  citationIndex: CitationIndex;
   paperIndex: PaperIndex;
   researchers: ResearcherRepository;
   papers: PaperRepository;
@@ -148,7 +150,11 @@ export class CollaboratorsService {
   /** The live indexes as ranking data, once per request, after applying every change written so far. */
   private async rankingData(): Promise<LiveRankingData> {
     await this.deps.paperIndex.catchUp();
-    return new LiveRankingData(this.deps.researcherIndex, this.deps.paperIndex.index);
+    return new LiveRankingData(
+      this.deps.researcherIndex,
+      this.deps.paperIndex.index,
+      this.deps.citationIndex,
+    );
   }
 
   private async suggest(

@@ -1,23 +1,31 @@
 import type { Paper, PaperWithTerms } from '../domain/paper.ts';
-import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
+import { paperFilter } from '../domain/paper-filters.ts';
 import { roundScore } from '../domain/score.ts';
 import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { buildGraphSlice, type GraphSlice, planGraphSlice } from '../recommend/graph-slice.ts';
-import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
+import {
+  blendCitationLinks,
+  citationLinkCounts,
+  relatedPaperScores,
+  relatedQueryVectors,
+} from '../recommend/related-papers.ts';
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
 import type { StoredTopics } from '../recommend/topic-ranking.ts';
 import type { JsonStore } from '../storage/json-store.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRecord, ResearcherRepository } from '../storage/researcher-repository.ts';
-import type { InterestCentroid, Interests } from '../vector/interests.ts';
+import type { CitationIndex } from '../vector/citation-index.ts';
+import { cosineOfUnitVectors, type InterestCentroid, type Interests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import type { Page } from './papers-service.ts';
+import type { CitationSummary } from './researchers-service.ts';
 
 const TOPIC_PAPERS = 15;
 
 type Deps = {
   researcherIndex: ResearcherIndex;
+  citationIndex: CitationIndex;
   paperIndex: PaperIndex;
   researchers: ResearcherRepository;
   papers: PaperRepository;
@@ -43,7 +51,11 @@ export class NeighbourhoodService {
     return { record, interests, paperIds };
   }
 
-  /** Papers near the researcher's interests that are not their own (nor co-authors' with excludeSeen). */
+  /**
+   * Papers near the researcher's interests, blended with the papers tied to theirs by citations
+   * (bibliographic coupling, co-citation); never their own, nor those they already cite, nor
+   * co-authors' with excludeSeen.
+   */
   async relatedPapers(
     id: string,
     options: { page: Page; yearFrom?: number; yearTo?: number; excludeSeen: boolean },
@@ -51,12 +63,14 @@ export class NeighbourhoodService {
     const { interests, paperIds } = await this.interests(id);
     const index = this.deps.paperIndex.index;
     const graph = this.deps.researcherIndex.graph;
-    const filters: PaperFilters = {
+    const citations = this.deps.citationIndex.graph;
+    const cited = paperIds.flatMap((paperId) => [...citations.cites(paperId)]);
+    const filter = paperFilter({
       yearFrom: options.yearFrom,
       yearTo: options.yearTo,
-      excludeIds: paperIds,
+      excludeIds: [...paperIds, ...cited],
       excludeAuthorIds: options.excludeSeen ? [id, ...graph.neighbours(id).keys()] : [id],
-    };
+    });
     const depth = options.page.offset + options.page.limit;
     const vectors = relatedQueryVectors(
       interests,
@@ -65,14 +79,49 @@ export class NeighbourhoodService {
         return v ? [v] : [];
       }),
     );
-    const scores = relatedPaperScores(vectors, (vector) => index.search(vector, depth, paperFilter(filters)));
-    const ranked = [...scores]
+    const textScores = relatedPaperScores(vectors, (vector) => index.search(vector, depth, filter));
+    const links = citationLinkCounts(paperIds, citations);
+    for (const paperId of links.keys()) {
+      const meta = index.metaOf(paperId);
+      const vector = index.vectorOf(paperId);
+      if (textScores.has(paperId) || !meta || !vector || (filter && !filter(paperId, meta))) continue;
+      textScores.set(paperId, Math.max(...vectors.map((v) => cosineOfUnitVectors(v, vector))));
+    }
+    const ranked = [...blendCitationLinks(textScores, links)]
       .sort((a, b) => b[1] - a[1] || (index.metaOf(b[0])?.year ?? 0) - (index.metaOf(a[0])?.year ?? 0))
       .slice(options.page.offset, depth);
     const papers = await this.deps.papers.getMany(ranked.map(([paperId]) => paperId));
     return ranked.flatMap(([, score], i) =>
       papers[i] ? [{ paper: papers[i]!, score: roundScore(score) }] : [],
     );
+  }
+
+  /**
+   * Citations between the researcher's papers and others' papers (their own citations of their own
+   * work left out), and the people whose papers cite theirs most (by citing-paper links).
+   */
+  async citationSummary(id: string, mostCitedBy: number): Promise<CitationSummary> {
+    await this.deps.paperIndex.catchUp();
+    const graph = this.deps.researcherIndex.graph;
+    const citations = this.deps.citationIndex.graph;
+    const mine = new Set(graph.papersOf(id));
+    let received = 0;
+    let given = 0;
+    const byCiter = new Map<string, number>();
+    for (const paper of mine) {
+      for (const cited of citations.cites(paper)) if (!mine.has(cited)) given += 1;
+      for (const citing of citations.citedBy(paper)) {
+        if (mine.has(citing)) continue;
+        received += 1;
+        for (const author of graph.paper(citing)?.authorIds ?? [])
+          if (author !== id) byCiter.set(author, (byCiter.get(author) ?? 0) + 1);
+      }
+    }
+    const top = [...byCiter]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, mostCitedBy)
+      .map(([citer, count]) => ({ id: citer, citations: count }));
+    return { received, given, mostCitedBy: top };
   }
 
   /** Researchers with the nearest interests, regardless of the graph. */
@@ -162,6 +211,7 @@ export class NeighbourhoodService {
     const plan = planGraphSlice(
       id,
       graph,
+      this.deps.citationIndex.graph,
       paperIds,
       (paperId, exclude) => {
         const vector = index.vectorOf(paperId);

@@ -1,11 +1,13 @@
 import { type IngestStatus, type Paper, papersOverAuthorLimit, paperText } from '../domain/paper.ts';
 import type { PaperFilters } from '../domain/paper-filters.ts';
 import { paperHashes } from '../domain/paper-hashes.ts';
+import { referenceKeys } from '../domain/references.ts';
 import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
 import { PHRASES_VERSION, paperPhrases } from '../recommend/key-phrases.ts';
+import type { CitationDirection, CitationRepository } from '../storage/citation-repository.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
 import type { SearchHit } from '../vector/vector-index.ts';
@@ -13,6 +15,10 @@ import type { SearchHit } from '../vector/vector-index.ts';
 export type Page = { limit: number; offset: number };
 export type ScoredPaper = { paper: Paper; score: number };
 export type IngestResult = { id: string; status: IngestStatus; paper: Paper };
+/** A stored paper with its citation counts: references listed, those among stored papers, citations. */
+export type PaperRecord = Paper & {
+  counts: { references: number; referencesInStore: number; citations: number };
+};
 
 /** Rocchio weights: the query moves toward the positives and half as far away from the negatives. */
 const ROCCHIO_NEGATIVE_WEIGHT = 0.5;
@@ -21,6 +27,7 @@ export class PapersService {
   constructor(
     private readonly deps: {
       papers: PaperRepository;
+      citations: CitationRepository;
       embedder: Embedder;
       index: PaperSearch;
       maxPapersPerRequest: number;
@@ -99,10 +106,30 @@ export class PapersService {
     return this.deps.index.stats();
   }
 
-  async get(id: string): Promise<Paper> {
-    const paper = await this.deps.papers.get(id);
+  async get(id: string): Promise<PaperRecord> {
+    const [paper, [counts]] = await Promise.all([this.deps.papers.get(id), this.deps.citations.counts([id])]);
     if (!paper) throw new NotFoundError('paper', id);
-    return paper;
+    return {
+      ...paper,
+      counts: {
+        references: referenceKeys(paper.references).length,
+        referencesInStore: counts!.references,
+        citations: counts!.citations,
+      },
+    };
+  }
+
+  /** The stored papers a paper cites ('cites') or that cite it ('citedBy'), newest first. */
+  async citationPage(
+    id: string,
+    direction: CitationDirection,
+    page: Page,
+  ): Promise<{ items: Paper[]; total: number }> {
+    const [stored] = await this.deps.papers.contentHashes([id]);
+    if (!stored) throw new NotFoundError('paper', id);
+    const { ids, total } = await this.deps.citations.page(direction, id, page.offset, page.limit);
+    const papers = await this.deps.papers.getMany(ids);
+    return { items: papers.filter((p): p is Paper => p !== null), total };
   }
 
   async list(page: Page): Promise<{ items: Paper[]; total: number }> {

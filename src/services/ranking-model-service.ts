@@ -3,6 +3,7 @@ import type { RankerModel } from '../recommend/ranker.ts';
 import { RANKER_VERSION, trainRankers } from '../recommend/training.ts';
 import type { RankerRepository } from '../storage/ranker-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
+import type { CitationIndex } from '../vector/citation-index.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 
@@ -20,7 +21,7 @@ const MODELS_CACHE_MS = 60_000;
 
 /** The name of the ranking a list was made with: the learned models' identity, or the classic order. */
 export function modelVersionOf(models: RankerModels | null): string {
-  return models ? `${models.graph.version}@${models.graph.trainedAt}` : 'classic-order';
+  return models ? `${models.graph.version}@${models.graph.trainedAt}` : `classic-order@${RANKER_VERSION}`;
 }
 
 /**
@@ -45,6 +46,7 @@ export class RankingModelService {
       researchers: ResearcherRepository;
       paperIndex: PaperIndex;
       researcherIndex: ResearcherIndex;
+      citationIndex: CitationIndex;
       retrainGrowth: number;
       logger: Logger;
     },
@@ -87,12 +89,13 @@ export class RankingModelService {
   }
 
   private async trainNow(seed: string): Promise<RankerModels | null> {
-    const { paperIndex, researcherIndex, researchers, rankers, logger } = this.deps;
+    const { paperIndex, researcherIndex, citationIndex, researchers, rankers, logger } = this.deps;
     await paperIndex.catchUp();
     const started = Date.now();
     const learned = await trainRankers(paperIndex.index, researcherIndex.graph, {
       maxQueries: TRAINING_QUERIES,
       seed,
+      citations: citationIndex.graph,
       affiliationsAsOf: (ids, year) => researchers.affiliationsAsOf(ids, year),
     });
     const models = learned ? { ...learned, storedPapers: paperIndex.index.size } : null;

@@ -6,11 +6,21 @@ import type { Page } from './papers-service.ts';
 
 export type CloseCollaborator = { id: string; name: string; jointPapers: number; latestYear: number };
 
+/** Citations among stored papers, with the people whose papers cite the researcher's most. */
+export type CitationSummary = {
+  received: number;
+  given: number;
+  mostCitedBy: { id: string; citations: number }[];
+};
+
 export type ResearcherProfile = ResearcherRecord & {
   counts: { papers: number; coauthors: number; followers: number };
   topics: string[];
   works: Paper[];
   closeCollaborators: CloseCollaborator[];
+  citations: Omit<CitationSummary, 'mostCitedBy'> & {
+    mostCitedBy: { id: string; name: string; citations: number }[];
+  };
 };
 
 const PROFILE_WORKS = 10;
@@ -23,6 +33,7 @@ export class ResearchersService {
       papers: PaperRepository;
       /** Readable key phrases of a researcher's work. */
       topics: (id: string) => Promise<string[]>;
+      citations: (id: string) => Promise<CitationSummary>;
       /** Called when a researcher may no longer be named in invitations (closed or unclaimed). */
       onConsentWithdrawn: (id: string) => Promise<unknown>;
       /** Called when a profile changed in a way that changes their suggestions. */
@@ -89,19 +100,28 @@ export class ResearchersService {
 
   async profile(id: string): Promise<ResearcherProfile> {
     const record = await this.record(id);
-    const [papers, coauthors, followers, works, topics] = await Promise.all([
+    const [papers, coauthors, followers, works, topics, citations] = await Promise.all([
       this.deps.researchers.paperCount(id),
       this.deps.researchers.coauthors(id),
       this.deps.researchers.followerCount(id),
       this.works(id, { offset: 0, limit: PROFILE_WORKS }),
       this.deps.topics(id),
+      this.deps.citations(id),
+    ]);
+    const [closeCollaborators, citers] = await Promise.all([
+      this.named(coauthors.slice(0, PROFILE_COLLABORATORS)),
+      this.deps.researchers.getMany(citations.mostCitedBy.map((c) => c.id)),
     ]);
     return {
       ...record,
       counts: { papers, coauthors: coauthors.length, followers },
       topics,
       works: works.items,
-      closeCollaborators: await this.named(coauthors.slice(0, PROFILE_COLLABORATORS)),
+      closeCollaborators,
+      citations: {
+        ...citations,
+        mostCitedBy: citations.mostCitedBy.map((c, i) => ({ ...c, name: citers[i]?.name ?? c.id })),
+      },
     };
   }
 

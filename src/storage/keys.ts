@@ -19,10 +19,18 @@ export function createKeys(prefix: string) {
     feedback: `${root}:feedback:`,
     exposure: `${root}:exposure:`,
     collaborationEdges: `${root}:collaboration-edges`,
+    cites: `${root}:cites:`,
+    citedBy: `${root}:cited-by:`,
+    referencers: `${root}:referencers:`,
+    referenceOwners: `${root}:reference-owners`,
   } as const;
   return {
     root,
-    /** HASH: data (JSON), contentHash, textHash, vector (float32 bytes), authorIds (JSON), year, venue. */
+    /**
+     * HASH: data (JSON), contentHash, textHash, vector (float32 bytes), authorIds (JSON), year, venue,
+     * terms (JSON), referenceKeys (JSON: its references' keys), ownKeys (JSON: the DOI and title keys it
+     * answers to).
+     */
     paper: (id: string) => segment.paper + id,
     /** ZSET of all paper ids (score 0, ordered by id). */
     papers: () => `${root}:papers`,
@@ -31,6 +39,17 @@ export function createKeys(prefix: string) {
      * platform's cap), createdAt, updatedAt.
      */
     researcher: (id: string) => segment.researcher + id,
+    /** ZSET cited paper id → its year: the stored papers a paper's references name. */
+    cites: (id: string) => segment.cites + id,
+    /** ZSET citing paper id → its year: the stored papers whose references name this one. */
+    citedBy: (id: string) => segment.citedBy + id,
+    /**
+     * SET of the stored papers whose references carry a reference key (`i:<id>`, `d:<doi>`,
+     * `t:<year>:<title>`, see domain/references.ts), whether or not a paper with that key is stored yet.
+     */
+    referencers: (referenceKey: string) => segment.referencers + referenceKey,
+    /** HASH DOI or title key → the stored paper that answers to it (the first stored with it). */
+    referenceOwners: () => segment.referenceOwners,
     /** ZSET of all researcher ids (score 0, ordered by id). */
     researchers: () => `${root}:researchers`,
     /** ZSET paper id → year. */

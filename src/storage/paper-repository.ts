@@ -1,4 +1,5 @@
 import type { IngestStatus, Paper, PaperWithTerms } from '../domain/paper.ts';
+import { ownReferenceKeys, referenceKeys } from '../domain/references.ts';
 import type { Keys } from './keys.ts';
 import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
 import { pipelined, type Redis } from './redis.ts';
@@ -67,6 +68,10 @@ export class PaperRepository {
       termsJson: JSON.stringify(write.terms),
       year: paper.year,
       venue: paper.venue,
+      referenceKeys: referenceKeys(paper.references),
+      referenceKeysJson: JSON.stringify(referenceKeys(paper.references)),
+      ownKeys: ownReferenceKeys(paper),
+      ownKeysJson: JSON.stringify(ownReferenceKeys(paper)),
       now: new Date().toISOString(),
       streamMaxLen: this.streamMaxLen,
       authors: paper.authors.map((a) => ({

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -92,5 +94,31 @@ describe('the evaluation harness on a tiny file whose answer is known', () => {
     expect(report.topics.researchers).toBe(2);
     expect(report.topics.singleGenericWordShare).toBe(0);
     for (const topics of Object.values(report.topics.examples)) expect(topics.length).toBeGreaterThan(0);
+    expect(report.citations).toEqual({
+      papersWithReferences: 0,
+      citationEdges: 0,
+      note: 'no references in this data',
+    });
+  });
+
+  it('reports what citations add to the default list when the file has references', async () => {
+    const lines = fs.readFileSync(TINY, 'utf8').split('\n');
+    // The parsing papers of 2020 cite the first one; an unknown DOI waits for a paper that never comes.
+    const withReferences = lines.map((line) => {
+      if (!/"id": "t[234]"/.test(line)) return line;
+      return JSON.stringify({ ...JSON.parse(line), references: ['t1', { doi: '10.9999/not-stored' }] });
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tiny-references-')), 'tiny.jsonl');
+    fs.writeFileSync(file, withReferences.join('\n'));
+    const prefix = `${env.KEY_PREFIX}-eval-references`;
+    const report = await runEvaluation(
+      { data: file, splitYear: 2021, ks: [10, 20], seed: 'test', env, keyPrefix: prefix },
+      createLogger('warn'),
+    );
+    await cleanUp(loadConfig({ ...env, KEY_PREFIX: prefix }));
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    expect(report.citations).toMatchObject({ papersWithReferences: 3, citationEdges: 3 });
+    expect(report.citations.defaultRecall10).toBe(1);
+    expect(report.citations.defaultRecall10WithoutCitations).toBe(1);
   });
 });

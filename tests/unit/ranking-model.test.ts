@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RANKER_VERSION } from '../../src/recommend/training.ts';
 import {
   modelVersionOf,
   needsTraining,
@@ -27,7 +28,8 @@ describe('when the ranking models are learned again', () => {
   });
 
   it('names the ranking in use: the models’ identity or the classic order', () => {
-    expect(modelVersionOf(null)).toBe('classic-order');
+    // The classic order carries the ranking code's version: lists cached by older code are not served.
+    expect(modelVersionOf(null)).toBe(`classic-order@${RANKER_VERSION}`);
     expect(modelVersionOf(modelsTrainedOn(3))).toBe('ranker-v2@2026-01-01T00:00:00.000Z');
   });
 });

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Paper, paperSchema } from '../../domain/paper.ts';
+import type { Paper } from '../../domain/paper.ts';
 import type { PapersService } from '../../services/papers-service.ts';
 import { errorResponses, idParams, page, pageQuery } from '../schemas/common.ts';
 import {
   ingestBody,
   ingestResponse,
+  paperRecordSchema,
   papersPageResponse,
   recommendBody,
   scoredPapersResponse,
@@ -59,13 +60,37 @@ export function papersRoutes(papers: PapersService): FastifyPluginAsyncZod {
         config: { access: 'read' },
         schema: {
           tags: ['papers'],
-          summary: 'One stored paper',
+          summary: 'One stored paper, with its reference and citation counts',
           params: idParams,
-          response: { 200: paperSchema, ...errorResponses },
+          response: { 200: paperRecordSchema, ...errorResponses },
         },
       },
       async (request) => papers.get(request.params.id),
     );
+
+    for (const [path, direction, summary] of [
+      ['/v1/papers/:id/references', 'cites', 'The stored papers this paper cites, newest first'],
+      ['/v1/papers/:id/citations', 'citedBy', 'The stored papers citing this paper, newest first'],
+    ] as const) {
+      app.get(
+        path,
+        {
+          config: { access: 'read' },
+          schema: {
+            tags: ['papers'],
+            summary,
+            params: idParams,
+            querystring: pageQuery,
+            response: { 200: papersPageResponse, ...errorResponses },
+          },
+        },
+        async (request) => {
+          const { limit, offset } = request.query;
+          const { items, total } = await papers.citationPage(request.params.id, direction, { limit, offset });
+          return { items, page: page(limit, offset, items.length, total) };
+        },
+      );
+    }
 
     app.delete(
       '/v1/papers/:id',

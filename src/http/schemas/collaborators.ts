@@ -82,6 +82,8 @@ export const suggestionSchema = z.object({
       .object({ mine: paperRef.nullable(), theirs: paperRef, similarity: z.number() })
       .nullable(),
     graphDistance: z.number().nullable(),
+    /** Citations between the two in words: "cites 3 of your papers", "you share 12 references". */
+    citations: z.array(z.string()),
     sources: z.array(z.string()),
   }),
   canInvite: z.boolean(),
@@ -141,7 +143,7 @@ export const graphResponse = z.object({
     z.object({
       source: z.string(),
       target: z.string(),
-      type: z.enum(['authored', 'co-authored', 'similar-to', 'about', 'affiliated']),
+      type: z.enum(['authored', 'co-authored', 'similar-to', 'cites', 'about', 'affiliated']),
       weight: z.number().optional(),
     }),
   ),

@@ -80,3 +80,8 @@ export const scoredPapersResponse = z.object({
 });
 
 export const papersPageResponse = z.object({ items: z.array(paperSchema), page: pageSchema });
+
+export const paperRecordSchema = paperSchema.extend({
+  /** References listed, those that name a stored paper, and stored papers citing this one. */
+  counts: z.object({ references: z.number(), referencesInStore: z.number(), citations: z.number() }),
+});

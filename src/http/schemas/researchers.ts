@@ -23,6 +23,15 @@ export const profileSchema = researcherSchema.extend({
   closeCollaborators: z.array(
     z.object({ id: z.string(), name: z.string(), jointPapers: z.number(), latestYear: z.number() }),
   ),
+  /**
+   * Citations among stored papers: received (by the researcher's papers, from others' papers), given
+   * (by their papers to others'), and the researchers whose papers cite theirs most.
+   */
+  citations: z.object({
+    received: z.number(),
+    given: z.number(),
+    mostCitedBy: z.array(z.object({ id: z.string(), name: z.string(), citations: z.number() })),
+  }),
 });
 
 export const researcherSearchQuery = pageQuery.extend({
