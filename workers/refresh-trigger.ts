@@ -6,8 +6,9 @@ import type { DerivedPaperIndex, PaperChange } from '../src/vector/paper-index.t
 import type { VectorIndex } from '../src/vector/vector-index.ts';
 
 /**
- * Follows paper changes (after the researcher index has applied them) and queues a refresh of the
- * suggestions of every author of a changed paper and of their co-authors. Refreshes are debounced
+ * Follows paper changes (after the researcher and citation indexes have applied them) and queues a
+ * refresh of the suggestions of every author of a changed paper, of their co-authors, and of the
+ * authors of the papers it cites or that cite it (their citation features changed). Refreshes are debounced
  * per researcher, so a bulk import queues at most one pending refresh each.
  */
 export class RefreshTrigger implements DerivedPaperIndex {
@@ -28,8 +29,11 @@ export class RefreshTrigger implements DerivedPaperIndex {
   ): Promise<void> {
     await this.retrainWhenOutgrown(papers.size);
     const graph = this.container.researcherIndex.graph;
+    const citations = this.container.citationIndex.graph;
     const touched = new Set<string>(collaborations.flat());
     for (const change of changes) {
+      for (const linked of [...citations.cites(change.id), ...citations.citedBy(change.id)])
+        for (const author of graph.paper(linked)?.authorIds ?? []) touched.add(author);
       for (const author of [...(change.before?.authorIds ?? []), ...(change.after?.authorIds ?? [])]) {
         touched.add(author);
         for (const coauthor of graph.neighbours(author).keys()) touched.add(coauthor);

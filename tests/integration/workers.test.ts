@@ -239,6 +239,38 @@ describe('invitation digests through real worker processes', () => {
     expect(Math.max(...perResearcher.values())).toBe(1);
     await stopProcess(worker);
   });
+
+  it('a new paper citing a stored one queues a refresh of the cited authors too', async () => {
+    const { env, container } = await prepareStore('workers-citing');
+    const worker = await startWorker(env);
+    cleanups.push(() => stopProcess(worker));
+    const cited = sample[1]!;
+    const citedAuthors = cited.authors.map((a) => a.id);
+    const queue = container.queues.queue('suggestions');
+    const refreshed = async () =>
+      new Set(
+        (await queue.getJobs(['delayed', 'waiting', 'active', 'completed'])).map((j) => j.data.researcherId),
+      );
+    const before = await refreshed();
+    await container.services.papers.store([
+      {
+        ...sample[0]!,
+        id: 'citing-newcomer-paper',
+        authors: [{ id: 'citing-newcomer', name: 'Citing Newcomer' }],
+        references: [cited.id],
+      },
+    ]);
+    // The newcomer has no co-authors: only the citation links them to the cited paper's authors.
+    await waitFor(
+      async () => {
+        const now = await refreshed();
+        return now.has('citing-newcomer') && citedAuthors.every((id) => now.has(id) && !before.has(id));
+      },
+      60_000,
+      'refresh jobs for the cited authors',
+    );
+    await stopProcess(worker);
+  });
 });
 
 describe('webhooks', () => {
