@@ -132,7 +132,12 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
     clock('collaboratorRankings', started);
 
     started = Date.now();
-    const citations = await evaluateCitationEffect(container, queries, train);
+    const citations = await evaluateCitationEffect(
+      container,
+      queries,
+      train,
+      collaborators.results[DEFAULT_METHOD]?.['recall@10'] ?? 0,
+    );
     clock('citations', started);
 
     started = Date.now();
@@ -196,19 +201,22 @@ type Container = ReturnType<typeof createContainer>;
 
 /**
  * What the citation graph adds to the list users get: the default list's Recall@10 with the stored
- * citations and with none (candidates and features both lose them; the learned weights stay), on the
- * same queries. Data without references says so instead.
+ * citations (as the collaborator evaluation measured it) and with none (candidates and features both
+ * lose them; the learned weights stay), on the same queries. Data without references says so instead.
  */
 async function evaluateCitationEffect(
   container: Container,
   queries: CollaborationQuery[],
   train: Paper[],
+  withCitations: number,
 ): Promise<EvaluationReport['citations']> {
   const papersWithReferences = train.filter((paper) => paper.references?.length).length;
   const citationEdges = container.citationIndex.graph.edgeCount;
   if (citationEdges === 0) return { papersWithReferences, citationEdges, note: 'no references in this data' };
   const graph = container.researcherIndex.graph;
-  const defaultRecall10 = async () => {
+  const stored = container.citationIndex.graph;
+  container.citationIndex.graph = new CitationGraph();
+  try {
     let sum = 0;
     for (const query of queries) {
       const ranked = await container.services.collaborators.rankResearcher(
@@ -218,19 +226,12 @@ async function evaluateCitationEffect(
       const list = diversify(ranked, graph, 10, DEFAULT_DIVERSITY).map((r) => r.id);
       sum += recallAt(list, query.newCoauthors, 10);
     }
-    return roundScore(sum / Math.max(1, queries.length));
-  };
-  const withCitations = await defaultRecall10();
-  const stored = container.citationIndex.graph;
-  container.citationIndex.graph = new CitationGraph();
-  try {
-    const withoutCitations = await defaultRecall10();
     return {
       papersWithReferences,
       citationEdges,
       note: 'default list, Recall@10, with and without the stored citations',
       defaultRecall10: withCitations,
-      defaultRecall10WithoutCitations: withoutCitations,
+      defaultRecall10WithoutCitations: roundScore(sum / Math.max(1, queries.length)),
     };
   } finally {
     container.citationIndex.graph = stored;

@@ -60,8 +60,8 @@ export class CitationGraph {
 
   private link(citing: string, cited: string): void {
     if (citing === cited) return;
-    add(this.outgoing, citing, cited);
-    add(this.incoming, cited, citing);
+    addToSetOf(this.outgoing, citing, cited);
+    addToSetOf(this.incoming, cited, citing);
   }
 
   private unlink(side: Map<string, Set<string>>, key: string, value: string): void {
@@ -71,11 +71,12 @@ export class CitationGraph {
   }
 }
 
-function add(side: Map<string, Set<string>>, key: string, value: string): void {
-  let set = side.get(key);
+/** Adds a value to the set a key maps to, creating the set on first use. */
+export function addToSetOf(sets: Map<string, Set<string>>, key: string, value: string): void {
+  let set = sets.get(key);
   if (!set) {
     set = new Set();
-    side.set(key, set);
+    sets.set(key, set);
   }
   set.add(value);
 }

@@ -1,4 +1,4 @@
-import type { CitationGraph } from '../graph/citation-graph.ts';
+import { addToSetOf, type CitationGraph } from '../graph/citation-graph.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 
 /**
@@ -19,15 +19,6 @@ export type CitationLinksByPerson = {
 };
 
 export type CitationCounts = { citesYou: number; youCite: number; sharedReferences: number };
-
-function addTo(map: Map<string, Set<string>>, person: string, paper: string): void {
-  let set = map.get(person);
-  if (!set) {
-    set = new Set();
-    map.set(person, set);
-  }
-  set.add(paper);
-}
 
 /**
  * Worked out once per query from the query's side (its papers' citations and references), so each
@@ -50,12 +41,12 @@ export function citationLinksByPerson(
   for (const paper of queryPapers) {
     for (const citing of citations.citedBy(paper)) {
       if (mine.has(citing)) continue;
-      for (const author of authorsOf(citing)) addTo(links.citeQuery, author, paper);
+      for (const author of authorsOf(citing)) addToSetOf(links.citeQuery, author, paper);
     }
     for (const cited of citations.cites(paper)) {
       references.add(cited);
       if (mine.has(cited)) continue;
-      for (const author of authorsOf(cited)) addTo(links.citedByQuery, author, cited);
+      for (const author of authorsOf(cited)) addToSetOf(links.citedByQuery, author, cited);
     }
   }
   for (const reference of references) {
@@ -63,7 +54,7 @@ export function citationLinksByPerson(
     if (mine.has(reference) || citers.size > MAX_CITERS_OF_SHARED_REFERENCE) continue;
     for (const citing of citers) {
       if (mine.has(citing)) continue;
-      for (const author of authorsOf(citing)) addTo(links.sharedReferences, author, reference);
+      for (const author of authorsOf(citing)) addToSetOf(links.sharedReferences, author, reference);
     }
   }
   return links;

@@ -127,9 +127,9 @@ dropCitations(a.id, oldReferenceKeys)
 if oldOwnKeys ~= a.ownKeysJson then
   dropCitedBy(a.id)
   releaseOwnKeys(a.id, oldOwnKeys)
-  linkCiters(a.id, a.year, a.ownKeys)
+  linkCiters(a.id, a.year, cjson.decode(a.ownKeysJson))
 end
-linkReferences(a.id, a.year, a.referenceKeys)
+linkReferences(a.id, a.year, cjson.decode(a.referenceKeysJson))
 
 for _, author in ipairs(a.authors) do
   local researcherKey = P.researcher .. author.id
