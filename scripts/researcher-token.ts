@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import { loadConfig } from '../src/config.ts';
+import { mintResearcherToken } from './lib/researcher-token.ts';
 
 /**
  * Mints a researcher token as a platform would for a signed-in researcher (HS256 with
@@ -16,12 +16,4 @@ if (!positionals[0] || !settings) {
   console.error('usage: RESEARCHER_TOKEN_SECRET=... npm run researcher-token -- <researcher id> [--ttl 15m]');
   process.exit(2);
 }
-const token = await new SignJWT({})
-  .setProtectedHeader({ alg: 'HS256' })
-  .setSubject(positionals[0])
-  .setIssuer(settings.issuer)
-  .setAudience(settings.audience)
-  .setIssuedAt()
-  .setExpirationTime(values.ttl)
-  .sign(new TextEncoder().encode(settings.secret));
-console.log(token);
+console.log(await mintResearcherToken(settings, positionals[0], values.ttl));

@@ -32,7 +32,7 @@ const logger = createLogger(config.logLevel, 'peerscout-start');
 if (devKey) {
   logger.info(
     { file: devKey.file },
-    `no API_KEYS configured: this local install's admin key is ${devKey.key} (curl -H "x-api-key: $(cat ${devKey.file})" ...)`,
+    `no API_KEYS configured: this local install's admin key is ${devKey.key} (sign in to the explorer at http://localhost:${config.port}/ with it, or curl -H "x-api-key: $(cat ${devKey.file})" ...)`,
   );
 }
 const model = await ensureModel(config.model.dir, config.model.name);

@@ -17,6 +17,7 @@ import { errorBody, registerErrorHandler } from './error-handler.ts';
 import { registerRateLimits } from './rate-limits.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
+import { explorerRoutes } from './routes/explorer.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationsRoutes } from './routes/invitations.ts';
 import { metricsRoute } from './routes/metrics.ts';
@@ -149,6 +150,7 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
     ),
   );
   await app.register(neighbourhoodRoutes(container.services.neighbourhood));
+  await app.register(explorerRoutes());
   return app;
 }
 

@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintResearcherToken } from '../../scripts/lib/researcher-token.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 const READ_KEY = 'read-key-of-enough-length';
@@ -20,14 +20,8 @@ let t: TestApp;
 let invitation = '';
 
 async function token(sub: string, options: { expiresIn?: string; secret?: string } = {}): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? '10m')
-    .sign(new TextEncoder().encode(options.secret ?? SECRET));
+  const settings = { secret: options.secret ?? SECRET, issuer: ISSUER, audience: AUDIENCE };
+  return mintResearcherToken(settings, sub, options.expiresIn ?? '10m');
 }
 
 type Credential = 'none' | 'read' | 'admin' | 'owner' | 'other' | 'expired' | 'badSignature';

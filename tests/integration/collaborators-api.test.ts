@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/domain/paper.ts';
+import { DEFAULT_DIVERSITY } from '../../src/recommend/collaborator-ranking.ts';
 import { isGenericWord } from '../../src/recommend/key-phrases.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
@@ -43,6 +44,31 @@ beforeAll(async () => {
 afterAll(() => stopTestApp(t));
 
 describe('collaborator suggestions on the 500-paper sample', () => {
+  it('reports the options a list was ranked with, defaults filled in', async () => {
+    const defaults = await t.app.inject({ url: `/v1/researchers/${prolific}/collaborators?limit=3` });
+    expect(defaults.json().options).toEqual({
+      novelty: 0,
+      diversity: DEFAULT_DIVERSITY,
+      excludeCoauthors: true,
+      openToCollaborateOnly: false,
+    });
+    const chosen = await t.app.inject({
+      url: `/v1/researchers/${prolific}/collaborators?limit=3&novelty=0.4&diversity=0&excludeCoauthors=false`,
+    });
+    expect(chosen.json().options).toEqual({
+      novelty: 0.4,
+      diversity: 0,
+      excludeCoauthors: false,
+      openToCollaborateOnly: false,
+    });
+    const cold = await t.app.inject({
+      method: 'POST',
+      url: '/v1/collaborators/suggest',
+      payload: { text: 'neural machine translation', options: { limit: 3, openToCollaborateOnly: true } },
+    });
+    expect(cold.json().options).toMatchObject({ diversity: DEFAULT_DIVERSITY, openToCollaborateOnly: true });
+  });
+
   it('falls back to the classic order before a model is trained, then learns one from the stored data', async () => {
     const fresh = await startTestApp('collaborators-classic');
     try {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintResearcherToken } from '../../scripts/lib/researcher-token.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 const READ_KEY = 'fuzz-read-key-of-enough-length';
@@ -19,13 +19,7 @@ beforeAll(async () => {
     RESEARCHER_TOKEN_SECRET: SECRET,
   });
   await t.container.services.papers.ingest(sample.slice(0, 20));
-  ownerToken = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sample[0]!.authors[0]!.id)
-    .setIssuer('peerscout-platform')
-    .setAudience('peerscout')
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(SECRET));
+  ownerToken = await mintResearcherToken(t.config.auth.researcherTokens!, sample[0]!.authors[0]!.id, '10m');
 });
 afterAll(() => stopTestApp(t));
 

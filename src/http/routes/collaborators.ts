@@ -29,6 +29,16 @@ function rankingOptions(o: {
   };
 }
 
+/** The options a list was ranked with, defaults filled in, so a client can show (and vary) them. */
+function appliedOptions(o: CollaboratorOptions) {
+  return {
+    novelty: o.novelty,
+    diversity: o.diversity,
+    excludeCoauthors: o.excludeCoauthors,
+    openToCollaborateOnly: o.openToCollaborateOnly,
+  };
+}
+
 export function collaboratorsRoutes(
   collaborators: CollaboratorsService,
   requestTraining: () => Promise<string>,
@@ -48,14 +58,13 @@ export function collaboratorsRoutes(
       },
       async (request) => {
         const { limit, offset } = request.query;
-        const result = await collaborators.suggestForResearcher(
-          request.params.id,
-          rankingOptions(request.query),
-        );
+        const options = rankingOptions(request.query);
+        const result = await collaborators.suggestForResearcher(request.params.id, options);
         const items = result.items.slice(offset);
         return {
           items,
           method: result.method,
+          options: appliedOptions(options),
           computedAt: result.computedAt ?? null,
           page: page(limit, offset, items.length),
         };
@@ -75,11 +84,13 @@ export function collaboratorsRoutes(
       },
       async (request) => {
         const { text, paperIds, options } = request.body;
-        const result = await collaborators.suggestForText({ text, paperIds }, rankingOptions(options));
+        const ranking = rankingOptions(options);
+        const result = await collaborators.suggestForText({ text, paperIds }, ranking);
         const items = result.items.slice(options.offset);
         return {
           items,
           method: result.method,
+          options: appliedOptions(ranking),
           computedAt: null,
           page: page(options.limit, options.offset, items.length),
         };

@@ -93,6 +93,13 @@ export const suggestionSchema = z.object({
 export const suggestionsResponse = z.object({
   items: z.array(suggestionSchema),
   method: z.record(z.string(), z.unknown()),
+  /** The options the list was ranked with, defaults filled in. */
+  options: z.object({
+    novelty: z.number(),
+    diversity: z.number(),
+    excludeCoauthors: z.boolean(),
+    openToCollaborateOnly: z.boolean(),
+  }),
   /** When the list was precomputed by the worker; null when it was computed for this request. */
   computedAt: z.string().nullable(),
   page: pageSchema,
