@@ -14,7 +14,17 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** One server (`redis://`, `rediss://`) or a Redis Cluster (`redis-cluster://host:port,host:port`). */
+  REDIS_URL: z
+    .string()
+    .refine(
+      (url) =>
+        /^rediss?:\/\//.test(url)
+          ? URL.canParse(url)
+          : /^redis-cluster:\/\/([^@/]*@)?[^/,@]+:\d{1,5}(,[^/,@]+:\d{1,5})*\/?$/.test(url),
+      'a redis://, rediss:// or redis-cluster://host:port,host:port URL',
+    )
+    .default('redis://127.0.0.1:6379'),
   KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')

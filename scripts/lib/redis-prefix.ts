@@ -1,15 +1,21 @@
+import { Cluster } from 'ioredis';
 import { createRedis } from '../../src/storage/redis.ts';
 
 /** Deletes every key under a PeerScout key prefix (its `{prefix}` hashtag), queues included. */
 export async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = createRedis(redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    // On a cluster every master holds some of the keys: each is scanned on its own.
+    const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+    for (const server of servers) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+        cursor = next;
+        // One command per key: on a cluster the keys of one batch may live in different slots.
+        if (keys.length > 0) await Promise.all(keys.map((key) => server.unlink(key)));
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

@@ -67,7 +67,7 @@ export class InvitationRepository {
   ) {
     this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
     redis.defineCommand('peerscoutCreateInvitations', { numberOfKeys: 4, lua: createInvitationsScript });
-    redis.defineCommand('peerscoutCandidateRoom', { numberOfKeys: 0, lua: candidateRoomScript });
+    redis.defineCommand('peerscoutCandidateRoom', { numberOfKeys: 1, lua: candidateRoomScript });
     redis.defineCommand('peerscoutTransitionInvitation', {
       numberOfKeys: 2,
       lua: transitionInvitationScript,
@@ -220,7 +220,13 @@ export class InvitationRepository {
     // In slices, so a large run never holds Redis in one long script.
     for (let i = 0; i < candidates.length; i += ROOM_SLICE) {
       const slice = candidates.slice(i, i + ROOM_SLICE);
-      const room = await this.scripts.peerscoutCandidateRoom(this.prefixes, period, cap, ...slice);
+      const room = await this.scripts.peerscoutCandidateRoom(
+        this.keys.researcher(slice[0]!),
+        this.prefixes,
+        period,
+        cap,
+        ...slice,
+      );
       for (const [k, id] of slice.entries()) rooms.set(id, room[k]!);
     }
     return rooms;

@@ -141,8 +141,10 @@ return next
 `;
 
 /**
- * ARGV: prefixes JSON, period, cap, candidate ids. Returns, for each candidate, how many more digests
- * of the period may name them (never below 0), by the same rule the write script enforces.
+ * KEYS: the first candidate's record (a key the script reads: a Redis Cluster routes a script by its
+ * declared keys, and one that declares none goes to any node). ARGV: prefixes JSON, period, cap,
+ * candidate ids. Returns, for each candidate, how many more digests of the period may name them
+ * (never below 0), by the same rule the write script enforces.
  */
 export const candidateRoomScript = `${candidateRoomLua}
 local P = cjson.decode(ARGV[1])

@@ -1,9 +1,41 @@
-import { type ChainableCommander, Redis } from 'ioredis';
+import { type ChainableCommander, Cluster, Redis as SingleRedis } from 'ioredis';
 
 /** How long a non-blocking command may wait for Redis before it fails (REDIS_COMMAND_TIMEOUT_MS). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 /** Reconnect attempts back off to at most this; a command queued while Redis is down fails after one. */
 const MAX_RECONNECT_DELAY_MS = 1000;
+
+/** A connection to one Redis server or to a Redis Cluster; the code above storage uses either alike. */
+export type Redis = SingleRedis | Cluster;
+
+const CLUSTER_SCHEME = 'redis-cluster:';
+
+/**
+ * Where Redis is: `redis://` / `rediss://` URLs name one server; `redis-cluster://host:port,host:port`
+ * names some nodes of a Redis Cluster (the rest are discovered), with optional `user:password@`.
+ */
+export type RedisTarget =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string };
+
+export function redisTarget(url: string): RedisTarget {
+  if (!url.startsWith(`${CLUSTER_SCHEME}//`)) return { kind: 'single', url };
+  const rest = url.slice(`${CLUSTER_SCHEME}//`.length).replace(/\/.*$/, '');
+  const at = rest.lastIndexOf('@');
+  const credentials = at >= 0 ? rest.slice(0, at) : '';
+  const nodes = (at >= 0 ? rest.slice(at + 1) : rest).split(',').map((node) => {
+    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(node.trim());
+    if (!match) throw new Error(`a Redis Cluster node is host:port, not '${node}'`);
+    return { host: match[1]!, port: Number(match[2]) };
+  });
+  const [username, password] = credentials.includes(':') ? credentials.split(/:(.*)/s) : ['', credentials];
+  return {
+    kind: 'cluster',
+    nodes,
+    ...(username ? { username: decodeURIComponent(username) } : {}),
+    ...(password ? { password: decodeURIComponent(password) } : {}),
+  };
+}
 
 /**
  * A Redis connection. Connections used by BullMQ workers or blocking reads need
@@ -15,15 +47,30 @@ export function createRedis(
   url: string,
   options: { blocking?: boolean; name?: string; commandTimeoutMs?: number } = {},
 ): Redis {
-  const redis = new Redis(url, {
+  const target = redisTarget(url);
+  const retryStrategy = (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS);
+  const connection = {
     connectionName: options.name,
     maxRetriesPerRequest: options.blocking ? null : 1,
     commandTimeout: options.blocking ? undefined : (options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
     connectTimeout: 5000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    enableAutoPipelining: !options.blocking,
-    lazyConnect: false,
-  });
+  };
+  const redis: Redis =
+    target.kind === 'cluster'
+      ? new Cluster(target.nodes, {
+          redisOptions: { ...connection, username: target.username, password: target.password },
+          clusterRetryStrategy: retryStrategy,
+          enableAutoPipelining: !options.blocking,
+          // Reads go to masters: a replica may not have a write the same request just made.
+          scaleReads: 'master',
+          lazyConnect: false,
+        })
+      : new SingleRedis(target.url, {
+          ...connection,
+          retryStrategy,
+          enableAutoPipelining: !options.blocking,
+          lazyConnect: false,
+        });
   // ioredis reconnects by itself; commands that fail meanwhile reject with their own errors, so the
   // connection-level event only needs a listener (without one ioredis prints every reconnect attempt).
   redis.on('error', () => undefined);
@@ -59,5 +106,3 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '')) return true;
   return UNAVAILABLE_MESSAGES.some((message) => error.message.includes(message));
 }
-
-export type { Redis };
