@@ -32,5 +32,9 @@ fs.writeFileSync(typesFile, header + astToString(await openapiTS(document)));
 console.log(`explorer: wrote ${path.relative(process.cwd(), typesFile)}`);
 
 if (process.argv.includes('--types-only')) process.exit(0);
-await toolchain.vite.build({ configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+await toolchain.vite.build({
+  configFile: path.join(webRoot, 'vite.config.ts'),
+  build: { outDir: EXPLORER_DIR },
+  logLevel: 'warn',
+});
 console.log(`explorer: built ${path.relative(process.cwd(), EXPLORER_DIR)}`);

@@ -9,6 +9,44 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const CLUSTER_SCHEME = 'redis-cluster:';
+
+/**
+ * Where Redis is: `redis://` / `rediss://` URLs name one server; `redis-cluster://host:port,host:port`
+ * names some nodes of a Redis Cluster (the rest are discovered), with optional `user:password@`.
+ */
+export type RedisTarget =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string };
+
+export function redisTarget(url: string): RedisTarget {
+  if (!url.startsWith(`${CLUSTER_SCHEME}//`)) return { kind: 'single', url };
+  const rest = url.slice(`${CLUSTER_SCHEME}//`.length).replace(/\/.*$/, '');
+  const at = rest.lastIndexOf('@');
+  const credentials = at >= 0 ? rest.slice(0, at) : '';
+  const nodes = (at >= 0 ? rest.slice(at + 1) : rest).split(',').map((node) => {
+    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(node.trim());
+    if (!match) throw new Error(`a Redis Cluster node is host:port, not '${node}'`);
+    return { host: match[1]!, port: Number(match[2]) };
+  });
+  const [username, password] = credentials.includes(':') ? credentials.split(/:(.*)/s) : ['', credentials];
+  return {
+    kind: 'cluster',
+    nodes,
+    ...(username ? { username: decodeURIComponent(username) } : {}),
+    ...(password ? { password: decodeURIComponent(password) } : {}),
+  };
+}
+
+function isRedisUrl(url: string): boolean {
+  try {
+    const target = redisTarget(url);
+    return target.kind === 'cluster' || (/^rediss?:\/\//.test(url) && URL.canParse(url));
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -17,13 +55,7 @@ const envSchema = z.object({
   /** One server (`redis://`, `rediss://`) or a Redis Cluster (`redis-cluster://host:port,host:port`). */
   REDIS_URL: z
     .string()
-    .refine(
-      (url) =>
-        /^rediss?:\/\//.test(url)
-          ? URL.canParse(url)
-          : /^redis-cluster:\/\/([^@/]*@)?[^/,@]+:\d{1,5}(,[^/,@]+:\d{1,5})*\/?$/.test(url),
-      'a redis://, rediss:// or redis-cluster://host:port,host:port URL',
-    )
+    .refine(isRedisUrl, 'a redis://, rediss:// or redis-cluster://host:port,host:port URL')
     .default('redis://127.0.0.1:6379'),
   KEY_PREFIX: z
     .string()

@@ -1,4 +1,5 @@
 import { type ChainableCommander, Cluster, Redis as SingleRedis } from 'ioredis';
+import { redisTarget } from '../config.ts';
 
 /** How long a non-blocking command may wait for Redis before it fails (REDIS_COMMAND_TIMEOUT_MS). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
@@ -7,35 +8,6 @@ const MAX_RECONNECT_DELAY_MS = 1000;
 
 /** A connection to one Redis server or to a Redis Cluster; the code above storage uses either alike. */
 export type Redis = SingleRedis | Cluster;
-
-const CLUSTER_SCHEME = 'redis-cluster:';
-
-/**
- * Where Redis is: `redis://` / `rediss://` URLs name one server; `redis-cluster://host:port,host:port`
- * names some nodes of a Redis Cluster (the rest are discovered), with optional `user:password@`.
- */
-export type RedisTarget =
-  | { kind: 'single'; url: string }
-  | { kind: 'cluster'; nodes: { host: string; port: number }[]; username?: string; password?: string };
-
-export function redisTarget(url: string): RedisTarget {
-  if (!url.startsWith(`${CLUSTER_SCHEME}//`)) return { kind: 'single', url };
-  const rest = url.slice(`${CLUSTER_SCHEME}//`.length).replace(/\/.*$/, '');
-  const at = rest.lastIndexOf('@');
-  const credentials = at >= 0 ? rest.slice(0, at) : '';
-  const nodes = (at >= 0 ? rest.slice(at + 1) : rest).split(',').map((node) => {
-    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(node.trim());
-    if (!match) throw new Error(`a Redis Cluster node is host:port, not '${node}'`);
-    return { host: match[1]!, port: Number(match[2]) };
-  });
-  const [username, password] = credentials.includes(':') ? credentials.split(/:(.*)/s) : ['', credentials];
-  return {
-    kind: 'cluster',
-    nodes,
-    ...(username ? { username: decodeURIComponent(username) } : {}),
-    ...(password ? { password: decodeURIComponent(password) } : {}),
-  };
-}
 
 /**
  * A Redis connection. Connections used by BullMQ workers or blocking reads need
