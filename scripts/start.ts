@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.ts';
 import { ensureModel } from '../src/embedding/model-setup.ts';
 import { seedStore } from '../src/importing/seed-loader.ts';
 import { createLogger } from '../src/logger.ts';
+import { migrateStore } from './lib/migrate-store.ts';
 
 /**
  * A development install with no keys configured gets one admin key, made once and kept in
@@ -38,6 +39,8 @@ if (devKey) {
 const model = await ensureModel(config.model.dir, config.model.name);
 if (model.generated) logger.info({ path: model.modelPath }, 'model files written');
 
+// A store written by an earlier version is moved to the current key layout before anything starts.
+await migrateStore(config, logger);
 if (config.seedOnStart) await seedStore(config, logger);
 
 const processes: { name: string; script: string }[] = [

@@ -79,6 +79,7 @@ const envSchema = z.object({
     .default(4 * 1024 * 1024),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_EXPENSIVE_MAX: z.coerce.number().int().min(1).default(60),
@@ -101,6 +102,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
   SUGGESTIONS_CACHE_TTL_S: z.coerce.number().int().min(60).default(86_400),
   API_KEYS: z.string().optional(),
@@ -147,6 +149,8 @@ export type Config = {
     corsOrigins: string[];
   };
   redisCommandTimeoutMs: number;
+  /** How long a process may take to close on SIGTERM/SIGINT before it exits anyway (with code 1). */
+  shutdownTimeoutMs: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
   changeStreamMaxLen: number;
   indexSaveIntervalMs: number;
@@ -166,6 +170,8 @@ export type Config = {
     /** Scheduling priority (Unix nice) of the worker process: background work yields the CPU to the API and imports. */
     nice: number;
     lockDurationMs: number;
+    /** How often a worker finishes paper writes whose writer died. */
+    reconcileIntervalMs: number;
     refreshDebounceMs: number;
     suggestionsCacheTtlS: number;
   };
@@ -268,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter(Boolean),
     },
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,
     indexSaveIntervalMs: e.INDEX_SAVE_INTERVAL_MS,
@@ -284,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.WORKER_CONCURRENCY,
       nice: e.WORKER_NICE,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
       refreshDebounceMs: e.REFRESH_DEBOUNCE_MS,
       suggestionsCacheTtlS: e.SUGGESTIONS_CACHE_TTL_S,
     },

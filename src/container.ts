@@ -23,6 +23,7 @@ import { CitationRepository } from './storage/citation-repository.ts';
 import { InvitationRepository } from './storage/invitation-repository.ts';
 import { JsonStore } from './storage/json-store.ts';
 import { createKeys } from './storage/keys.ts';
+import { hasLegacyLayout } from './storage/legacy-layout.ts';
 import { PaperRepository } from './storage/paper-repository.ts';
 import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis } from './storage/redis.ts';
@@ -150,6 +151,16 @@ async function collectMetrics(
   }
 }
 
+/** A store still in the key layout of an earlier version is migrated before any process uses it. */
+async function assertCurrentLayout(storage: Storage): Promise<void> {
+  if (await hasLegacyLayout(storage.redis, storage.keys)) {
+    throw new Error(
+      `the store under KEY_PREFIX '${storage.keys.root}' has the key layout of an earlier version: ` +
+        'run `npm run migrate` once (docs/SCALING.md, "Upgrading a store")',
+    );
+  }
+}
+
 /** Readiness checks that answer within READINESS_TIMEOUT_MS whatever Redis does. */
 async function readinessOf(storage: Storage, paperSearch: PaperSearch, modelLoaded: boolean) {
   const withinTime = <T>(check: Promise<T>, fallback: T) =>
@@ -256,6 +267,7 @@ export function createContainer(
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
+      await assertCurrentLayout(storage);
       await model.load();
       modelLoaded = true;
       const { rebuilt } = await paperIndex.open();
@@ -324,6 +336,7 @@ export function createApiContainer(config: Config, logger: Logger) {
     services,
 
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
+      await assertCurrentLayout(storage);
       const [opened] = await Promise.all([indexThread.open(options), pooled.load()]);
       modelLoaded = true;
       return opened;

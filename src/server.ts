@@ -20,7 +20,7 @@ logger.info({ indexRebuilt }, indexRebuilt ? 'indexes rebuilt from Redis' : 'ind
 const app = await buildApp(container);
 await app.listen({ host: config.host, port: config.port });
 
-closeOnSignals(logger, 'no new requests, finishing in-flight ones', async () => {
+closeOnSignals(logger, 'no new requests, finishing in-flight ones', config.shutdownTimeoutMs, async () => {
   await app.close();
   await container.close();
 });

@@ -21,6 +21,7 @@ import {
   invitationDigestProposal,
   invitationDigestRun,
 } from './handlers/invitation-digest.ts';
+import { reconcilePapers } from './handlers/reconcile-papers.ts';
 import { refreshSuggestions } from './handlers/refresh-suggestions.ts';
 import { trainRankingModel } from './handlers/train-ranking-model.ts';
 import { startHealthServer } from './health-server.ts';
@@ -47,6 +48,7 @@ const handlers: Handlers = {
     invitationDigestRun(services.invitations, payload, job, token),
   'invitation-digest-proposal': (payload) => invitationDigestProposal(services.invitations, payload),
   'invitation-digest': (payload) => invitationDigest(services.invitations, payload),
+  'reconcile-papers': () => reconcilePapers(services.papers),
   'deliver-webhook': (payload) => deliverWebhook(services.webhooks, payload),
 };
 
@@ -96,6 +98,13 @@ await container.queues
     { pattern: config.ranker.retrainCron },
     { name: 'train-ranking-model', data: { reason: 'scheduled' } },
   );
+await container.queues
+  .queue('maintenance')
+  .upsertJobScheduler(
+    'reconcile-papers',
+    { every: config.worker.reconcileIntervalMs },
+    { name: 'reconcile-papers', data: {} },
+  );
 await requestTraining(container.queues, 'start');
 const health = await startHealthServer(config.host, config.worker.healthPort, async () => ({
   ...(await container.readiness()),
@@ -111,7 +120,7 @@ logger.info(
   'workers started',
 );
 
-closeOnSignals(logger, 'finishing in-flight jobs', async () => {
+closeOnSignals(logger, 'finishing in-flight jobs', config.shutdownTimeoutMs, async () => {
   await health?.close();
   await Promise.all(workers.map((w) => w.close()));
   await container.close();

@@ -1,4 +1,4 @@
-import type { ResearchGraph } from './research-graph.ts';
+import { byId, type ResearchGraph } from './research-graph.ts';
 
 /** Number of co-authors a and b share. */
 export function commonNeighbours(graph: ResearchGraph, a: string, b: string): number {
@@ -131,6 +131,17 @@ export function personalizedPageRank(
     }
     return total;
   };
+  // Pushes follow neighbours in id order: the estimate, which stops at `epsilon`, then depends on
+  // the graph alone and not on the order its edges were added in (changes arrive in any order).
+  const sortedNeighbours = new Map<string, [string, { count: number }][]>();
+  const neighboursOf = (node: string) => {
+    let list = sortedNeighbours.get(node);
+    if (!list) {
+      list = [...graph.neighbours(node)].sort(([a], [b]) => byId(a, b));
+      sortedNeighbours.set(node, list);
+    }
+    return list;
+  };
   const queued = new Set<string>([source]);
   const queue = [source];
   for (let pushes = 0; queue.length > 0 && pushes < maxPushes; pushes++) {
@@ -142,7 +153,7 @@ export function personalizedPageRank(
     estimate.set(node, (estimate.get(node) ?? 0) + restart * r);
     residual.set(node, 0);
     const spread = ((1 - restart) * r) / degree;
-    for (const [neighbour, edge] of graph.neighbours(node)) {
+    for (const [neighbour, edge] of neighboursOf(node)) {
       const after = (residual.get(neighbour) ?? 0) + spread * edge.count;
       residual.set(neighbour, after);
       if (!queued.has(neighbour) && after >= epsilon * weightedDegree(neighbour)) {

@@ -7,6 +7,9 @@ export type CoauthorEdge = { count: number; latestYear: number; accepted?: boole
  * The co-authorship graph and each researcher's papers, held in memory and derived from paper
  * metadata (the paper index's), so graph measures run without Redis round trips.
  */
+/** Orders ids by their code units, the same everywhere (localeCompare is not). */
+export const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export class ResearchGraph {
   private readonly papers = new Map<string, PaperMeta>();
   private readonly papersByResearcher = new Map<string, Set<string>>();
@@ -44,13 +47,20 @@ export class ResearchGraph {
     return this.papers.get(id);
   }
 
+  /**
+   * A researcher's paper ids in id order. Every view of the graph is ordered by the data, never by the
+   * order papers arrived in: an index applies changes in whatever order it reads them, and two
+   * processes must rank alike.
+   */
   papersOf(researcher: string): string[] {
-    return [...(this.papersByResearcher.get(researcher) ?? [])];
+    return [...(this.papersByResearcher.get(researcher) ?? [])].sort(byId);
   }
 
-  /** Paper ids ordered newest first (papers of the same year keep their order). */
+  /** Paper ids ordered newest first, papers of one year in id order. */
   newestFirst(paperIds: Iterable<string>): string[] {
-    return [...paperIds].sort((a, b) => (this.papers.get(b)?.year ?? 0) - (this.papers.get(a)?.year ?? 0));
+    return [...paperIds].sort(
+      (a, b) => (this.papers.get(b)?.year ?? 0) - (this.papers.get(a)?.year ?? 0) || byId(a, b),
+    );
   }
 
   /** A researcher's papers, newest first. */

@@ -59,6 +59,14 @@ export const jobs = {
     queue: 'invitations',
     payload: z.object({ researcherId: storedIdSchema, period: periodSchema }).strict(),
   },
+  /**
+   * Finishes paper writes whose writer died between the paper's own record and its links elsewhere
+   * (see PaperProjection): on a schedule, so a crash converges without anyone writing the paper again.
+   */
+  'reconcile-papers': {
+    queue: 'maintenance',
+    payload: z.object({}).strict(),
+  },
   'deliver-webhook': {
     queue: 'webhooks',
     payload: z
@@ -71,7 +79,7 @@ export type JobName = keyof typeof jobs;
 export type JobPayload<N extends JobName> = z.input<(typeof jobs)[N]['payload']>;
 export type ParsedJobPayload<N extends JobName> = z.output<(typeof jobs)[N]['payload']>;
 export type QueueName = (typeof jobs)[JobName]['queue'];
-export const QUEUE_NAMES: QueueName[] = ['suggestions', 'invitations', 'webhooks'];
+export const QUEUE_NAMES: QueueName[] = ['suggestions', 'invitations', 'webhooks', 'maintenance'];
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobs, name);

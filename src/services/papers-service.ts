@@ -80,7 +80,7 @@ export class PapersService {
     this.assertWithinAuthorLimit(papers);
     const { embedder, papers: repository } = this.deps;
     const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion, PHRASES_VERSION));
-    const stored = await repository.contentHashes(papers.map((p) => p.id));
+    const stored = await repository.settledContentHashes(papers.map((p) => p.id));
     const changed = hashes.flatMap((hash, i) => (stored[i] === hash.contentHash ? [] : [i]));
     const vectors = await embedder.embed(
       changed.map((i) => paperText(papers[i]!.title, papers[i]!.abstract)),
@@ -98,6 +98,11 @@ export class PapersService {
       }),
     );
     return papers.map((paper, i) => ({ id: paper.id, status: statuses[i]!, paper }));
+  }
+
+  /** Finishes the paper writes whose writers died (the reconcile job). */
+  reconcile(): Promise<{ repaired: number; waiting: number }> {
+    return this.deps.papers.reconcile();
   }
 
   /** The search index's size and lag, once it has applied every change written so far. */

@@ -102,19 +102,35 @@ export class InvitationRepository {
     );
   }
 
-  private runCreateScript(
+  /** What the invitation rules need of each candidate's record, read from the records' own slots. */
+  private async candidateProfiles(
+    candidates: string[],
+  ): Promise<{ claimed: boolean; open: boolean; own: number | null }[]> {
+    const rows = await pipelined<string, (string | null)[]>(this.redis, candidates, (p, id) =>
+      p.hmget(this.keys.researcher(id), 'claimed', 'openToCollaborate', 'invitationsPerPeriod'),
+    );
+    return rows.map(([claimed, open, own]) => ({
+      claimed: claimed === 'true',
+      open: open === 'true',
+      own: own === null || own === undefined ? null : Number(own),
+    }));
+  }
+
+  private async runCreateScript(
     recipient: string,
     period: string,
     options: { max: number; cap: number; dryRun: boolean },
     drafts: InvitationDraft[],
   ): Promise<string[]> {
+    const profiles = await this.candidateProfiles(drafts.map((d) => d.candidate));
     const payload = {
       recipient,
       period,
       ...options,
       exposureTtl: DIGEST_COMPLETE_TTL_S,
       now: Date.now(),
-      candidates: drafts.map((d) => ({
+      candidates: drafts.map((d, i) => ({
+        ...profiles[i]!,
         candidate: d.candidate,
         id: invitationId(recipient, d.candidate, period),
         score: d.score,
@@ -139,7 +155,7 @@ export class InvitationRepository {
   ): Promise<InvitationStatus | { illegal: string } | null> {
     const result = await this.scripts.peerscoutTransitionInvitation(
       this.keys.invitation(id),
-      this.keys.paperChanges(),
+      this.keys.collaborationChanges(),
       this.prefixes,
       action,
       Date.now(),
@@ -220,12 +236,13 @@ export class InvitationRepository {
     // In slices, so a large run never holds Redis in one long script.
     for (let i = 0; i < candidates.length; i += ROOM_SLICE) {
       const slice = candidates.slice(i, i + ROOM_SLICE);
+      const profiles = await this.candidateProfiles(slice);
       const room = await this.scripts.peerscoutCandidateRoom(
-        this.keys.researcher(slice[0]!),
+        this.keys.exposure(slice[0]!, period),
         this.prefixes,
         period,
         cap,
-        ...slice,
+        ...slice.flatMap((id, k) => [id, String(profiles[k]!.own ?? '')]),
       );
       for (const [k, id] of slice.entries()) rooms.set(id, room[k]!);
     }

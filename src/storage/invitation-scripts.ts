@@ -1,17 +1,19 @@
 /**
  * Lua scripts for invitations. Writing a digest and changing an invitation's status are each one atomic
- * step; key names come from keys.ts through the `prefixes` argument.
+ * step; key names come from keys.ts through the `prefixes` argument. Every key they touch is in the
+ * catalogue slot; what they need of researcher records (which live in their own slots on a cluster)
+ * the caller reads just before and passes in.
  */
 
 /**
  * Lua: how many more digests of a period may name a candidate — the platform's `cap`, or the
- * candidate's own smaller invitationsPerPeriod (0 pauses them), less the recipients already named.
+ * candidate's own smaller invitationsPerPeriod (`own`, nil for none; 0 pauses them), less the
+ * recipients already named.
  * The one statement of that rule, shared by the write script and the capacity read.
  */
 const candidateRoomLua = `
-local function candidateRoom(P, period, cap, candidate)
+local function candidateRoom(P, period, cap, candidate, own)
   local limit = cap
-  local own = tonumber(redis.call('HGET', P.researcher .. candidate, 'invitationsPerPeriod'))
   if own and own < limit then limit = own end
   return limit - redis.call('SCARD', P.exposure .. period .. ':' .. candidate)
 end
@@ -20,7 +22,8 @@ end
 /**
  * KEYS: digest set (recipient, period), inbox, invited hash (candidate → latest invitation id), feedback hash.
  * ARGV: prefixes JSON, payload JSON { recipient, period, max, cap, exposureTtl, dryRun, now,
- * candidates: [{ candidate, id, score, evidence }] }.
+ * candidates: [{ candidate, id, score, evidence, claimed, open, own }] } (claimed, open to collaborate
+ * and own invitationsPerPeriod, or null, as the candidate's record says).
  * Writes candidates in order until the period holds `max` of them, skipping anyone with an open or
  * accepted invitation from this recipient, anyone who holds an open or accepted invitation naming this
  * recipient (one open suggestion per pair), anyone declined, blocked or dismissed within the cooldown,
@@ -62,10 +65,11 @@ for _, c in ipairs(a.candidates) do
   end
   local exposure = P.exposure .. a.period .. ':' .. c.candidate
   if not skip then
-    local flags = redis.call('HMGET', P.researcher .. c.candidate, 'claimed', 'openToCollaborate')
-    if flags[1] ~= 'true' or flags[2] ~= 'true' then skip = true end
+    if c.claimed ~= true or c.open ~= true then skip = true end
+    local own = nil
+    if c.own ~= cjson.null then own = c.own end
     if not skip and not a.dryRun and redis.call('SISMEMBER', exposure, a.recipient) == 0
-      and candidateRoom(P, a.period, a.cap, c.candidate) <= 0 then
+      and candidateRoom(P, a.period, a.cap, c.candidate, own) <= 0 then
       skip = true
     end
   end
@@ -91,7 +95,7 @@ return created
 `;
 
 /**
- * KEYS: invitation, paper change stream. ARGV: prefixes JSON, action, now (ms), until (ms, for snooze
+ * KEYS: invitation, collaboration change stream. ARGV: prefixes JSON, action, now (ms), until (ms, for snooze
  * and dismiss cooldown), stream max length. An accepted invitation becomes a collaboration edge and a
  * 'collaborate' entry on the change stream, through which every index learns of it.
  * Moves the invitation through pending → sent → accepted | declined, or pending → dismissed | snoozed
@@ -141,16 +145,18 @@ return next
 `;
 
 /**
- * KEYS: the first candidate's record (a key the script reads: a Redis Cluster routes a script by its
- * declared keys, and one that declares none goes to any node). ARGV: prefixes JSON, period, cap,
- * candidate ids. Returns, for each candidate, how many more digests of the period may name them
- * (never below 0), by the same rule the write script enforces.
+ * KEYS: the first candidate's exposure set (a key the script reads: a Redis Cluster routes a script by
+ * its declared keys, and one that declares none goes to any node). ARGV: prefixes JSON, period, cap,
+ * then pairs of candidate id and own invitationsPerPeriod ('' for none). Returns, for each candidate,
+ * how many more digests of the period may name them (never below 0), by the same rule the write
+ * script enforces.
  */
 export const candidateRoomScript = `${candidateRoomLua}
 local P = cjson.decode(ARGV[1])
 local rooms = {}
-for i = 4, #ARGV do
-  table.insert(rooms, math.max(0, candidateRoom(P, ARGV[2], tonumber(ARGV[3]), ARGV[i])))
+for i = 4, #ARGV, 2 do
+  local room = candidateRoom(P, ARGV[2], tonumber(ARGV[3]), ARGV[i], tonumber(ARGV[i + 1]))
+  table.insert(rooms, math.max(0, room))
 end
 return rooms
 `;

@@ -1,77 +1,125 @@
 /**
- * Every Redis key PeerScout uses, under one configurable prefix. The prefix is wrapped in a {hashtag}
- * so that all keys of one deployment share a Redis Cluster slot and the Lua scripts that touch
- * several of them stay valid there. Lua scripts get key-name prefixes from `luaKeyPrefixes`, never
- * their own literals.
+ * Every Redis key PeerScout uses, under one configurable prefix. On Redis Cluster a key's slot is
+ * the hash of its {hashtag}, so the hashtag decides what is stored together:
+ *
+ * - `{prefix:p:<paper id>}` — one paper: its record (with vector and content hash), its lease and its
+ *   citation sets. A paper's own record is written atomically; the rest is derived from it.
+ * - `{prefix:r:<researcher id>}` — one researcher: record, papers, affiliations, followers, topics,
+ *   cached suggestions.
+ * - `{prefix:ref:<reference key>}` — the papers waiting for one reference key.
+ * - `{prefix:c:<partition>}` — one partition of the paper change stream and its pending-projection
+ *   record (see `partitionOf`).
+ * - `{prefix}` — the catalogue (id lists, name index, term counts, reference owners, models) and every
+ *   invitation key: the invitation rules compare recipients and candidates with each other, so they
+ *   are checked in one atomic script, in one slot (docs/SCALING.md says why and what comes next).
+ *
+ * Papers and researchers, which are nearly all of the data, spread over the cluster by their own ids.
+ * Lua scripts get the catalogue's key-name prefixes from `luaKeyPrefixes`, never their own literals.
  */
+
+/** How many partitions the paper change stream has. Stored data depends on it: never change it in place. */
+export const CHANGE_PARTITIONS = 16;
+
+/** The change partition of a paper id (FNV-1a, 32 bit): stable across processes and versions. */
+export function partitionOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % CHANGE_PARTITIONS;
+}
+
 export function createKeys(prefix: string) {
   const root = `{${prefix}}`;
+  const paperTag = (id: string) => `{${prefix}:p:${id}}`;
+  const researcherTag = (id: string) => `{${prefix}:r:${id}}`;
+  const partitionTag = (partition: number) => `{${prefix}:c:${partition}}`;
   const segment = {
-    paper: `${root}:paper:`,
-    researcher: `${root}:researcher:`,
-    researcherPapers: `${root}:researcher-papers:`,
-    affiliations: `${root}:affiliations:`,
     invitation: `${root}:invitation:`,
-    inbox: `${root}:inbox:`,
     incoming: `${root}:incoming:`,
     invited: `${root}:invited:`,
     namedIn: `${root}:named-in:`,
     feedback: `${root}:feedback:`,
     exposure: `${root}:exposure:`,
     collaborationEdges: `${root}:collaboration-edges`,
-    cites: `${root}:cites:`,
-    citedBy: `${root}:cited-by:`,
-    referencers: `${root}:referencers:`,
-    referenceOwners: `${root}:reference-owners`,
   } as const;
   return {
     root,
+    /** SCAN patterns that match every key of this prefix (and of no other prefix) */
+    patterns: [`${root}*`, `{${prefix}:*`],
     /**
      * HASH: data (JSON), contentHash, textHash, vector (float32 bytes), authorIds (JSON), year, venue,
      * terms (JSON), referenceKeys (JSON: its references' keys), ownKeys (JSON: the DOI and title keys it
-     * answers to).
+     * answers to); `linked` (JSON: every link the paper may have outside this hash, a superset while a
+     * projection runs) and `dirty` (set while those links may not match the record). A deleted paper
+     * whose links are still being removed keeps only `linked`, `dirty` and `deleted`.
      */
-    paper: (id: string) => segment.paper + id,
+    paper: (id: string) => `${paperTag(id)}:paper`,
+    /** STRING: who projects the paper's links right now (a lease with an expiry). */
+    paperLease: (id: string) => `${paperTag(id)}:lease`,
+    /** ZSET cited paper id → its year: the stored papers a paper's references name. */
+    cites: (id: string) => `${paperTag(id)}:cites`,
+    /** ZSET citing paper id → its year: the stored papers whose references name this one. */
+    citedBy: (id: string) => `${paperTag(id)}:cited-by`,
     /** ZSET of all paper ids (score 0, ordered by id). */
     papers: () => `${root}:papers`,
-    /**
-     * HASH: name, claimed, openToCollaborate, verificationLevel, invitationsPerPeriod (absent: the
-     * platform's cap), createdAt, updatedAt.
-     */
-    researcher: (id: string) => segment.researcher + id,
-    /** ZSET cited paper id → its year: the stored papers a paper's references name. */
-    cites: (id: string) => segment.cites + id,
-    /** ZSET citing paper id → its year: the stored papers whose references name this one. */
-    citedBy: (id: string) => segment.citedBy + id,
     /**
      * SET of the stored papers whose references carry a reference key (`i:<id>`, `d:<doi>`,
      * `t:<year>:<title>`, see domain/references.ts), whether or not a paper with that key is stored yet.
      */
-    referencers: (referenceKey: string) => segment.referencers + referenceKey,
+    referencers: (referenceKey: string) => `{${prefix}:ref:${referenceKey}}:referencers`,
     /** HASH DOI or title key → the stored paper that answers to it (the first stored with it). */
-    referenceOwners: () => segment.referenceOwners,
+    referenceOwners: () => `${root}:reference-owners`,
+    /**
+     * HASH: name, nameFrom (year:paper id the name's spelling is from), claimed, openToCollaborate,
+     * verificationLevel, invitationsPerPeriod (absent: the
+     * platform's cap), createdAt, updatedAt.
+     */
+    researcher: (id: string) => `${researcherTag(id)}:researcher`,
+    /** ZSET paper id → year. */
+    researcherPapers: (id: string) => `${researcherTag(id)}:papers`,
+    /** ZSET affiliation → the first year it appeared on one of the researcher's papers. */
+    affiliations: (id: string) => `${researcherTag(id)}:affiliations`,
+    /** SET of follower ids. */
+    followers: (id: string) => `${researcherTag(id)}:followers`,
+    /** STRING (JSON): precomputed suggestions and related papers of a researcher. */
+    suggestionsCache: (id: string) => `${researcherTag(id)}:suggestions`,
+    /** STRING (JSON): a researcher's profile topics as the worker ranked them, with the papers they came from. */
+    topics: (id: string) => `${researcherTag(id)}:topics`,
     /** ZSET of all researcher ids (score 0, ordered by id). */
     researchers: () => `${root}:researchers`,
-    /** ZSET paper id → year. */
-    researcherPapers: (id: string) => segment.researcherPapers + id,
-    /** ZSET affiliation → the first year it appeared on one of the researcher's papers. */
-    affiliations: (id: string) => segment.affiliations + id,
     /** ZSET (score 0) of "<name token>\u0000<researcher id>" for prefix search by name. */
     researcherNames: () => `${root}:researcher-names`,
     /** HASH term → number of papers whose title or abstract has it (for topic phrases). */
     termDocumentFrequency: () => `${root}:term-df`,
-    /** STREAM of paper changes (op, id) that every process holding an index applies. */
-    paperChanges: () => `${root}:paper-changes`,
+    /**
+     * HASH paper id → JSON terms: the terms a paper counts with in term-df while its projection runs
+     * (removed when it ends), so that a projection repeated after a crash never counts twice.
+     */
+    termsCounted: () => `${root}:terms-counted`,
+    /** STREAM of paper changes (op, id) of one partition, which every process holding an index applies. */
+    paperChanges: (partition: number) => `${partitionTag(partition)}:changes`,
+    /**
+     * HASH paper id → token: papers of a partition whose links a writer is projecting. The durable
+     * record of a change: an entry older than a grace period belongs to a writer that died, and the
+     * reconcile step finishes its work.
+     */
+    pendingPapers: (partition: number) => `${partitionTag(partition)}:pending`,
+    /** STREAM of accepted collaborations (op collaborate, id "a|b"), beside the invitations it comes from. */
+    collaborationChanges: () => `${root}:collaboration-changes`,
     /** STRING (JSON): the learned collaborator ranking models with their version. */
     rankerModels: () => `${root}:ranker-models`,
-    /** SET of claimed researcher ids: who receives invitation digests. */
+    /**
+     * SET of researcher ids that are, or were a moment ago, claimed: who receives invitation digests.
+     * A superset: a claim adds here before it writes the record, an unclaim removes after, and readers
+     * check the record.
+     */
     claimedResearchers: () => `${root}:claimed-researchers`,
-    /** SET of follower ids. */
-    followers: (id: string) => `${root}:followers:${id}`,
     /** HASH: id, recipient, candidate, period, status, score, evidence (JSON), times. */
     invitation: (id: string) => segment.invitation + id,
     /** ZSET invitation id → created time (ms): the suggestions a researcher received. */
-    inbox: (recipient: string) => segment.inbox + recipient,
+    inbox: (recipient: string) => `${root}:inbox:${recipient}`,
     /** ZSET invitation id → sent time (ms): invitations sent to a researcher by others. */
     incoming: (candidate: string) => segment.incoming + candidate,
     /** HASH candidate → the latest invitation naming them in a researcher's inbox. */
@@ -88,10 +136,6 @@ export function createKeys(prefix: string) {
     digestProposals: (period: string, run: string) => `${root}:digest-proposals:${period}:${run}`,
     /** SET of the recipients whose digest for a period is complete (a re-run skips them). */
     digestComplete: (period: string) => `${root}:digest-complete:${period}`,
-    /** STRING (JSON): precomputed suggestions and related papers of a researcher. */
-    suggestionsCache: (id: string) => `${root}:suggestions:${id}`,
-    /** STRING (JSON): a researcher's profile topics as the worker ranked them, with the papers they came from. */
-    topics: (id: string) => `${root}:topics:${id}`,
     /** SET of "a|b" pairs who accepted to collaborate: edges the papers do not show yet. */
     collaborationEdges: () => segment.collaborationEdges,
     /** STRING: random id of this store's lifetime; a saved index from another epoch is stale. */

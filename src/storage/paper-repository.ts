@@ -1,9 +1,9 @@
 import type { IngestStatus, Paper, PaperWithTerms } from '../domain/paper.ts';
 import { ownReferenceKeys, referenceKeys } from '../domain/references.ts';
-import type { Keys } from './keys.ts';
-import { deletePaperScript, upsertPaperScript } from './paper-scripts.ts';
+import { CHANGE_PARTITIONS, type Keys } from './keys.ts';
+import { PaperProjection, PROJECTION_LEASE_MS } from './paper-projection.ts';
+import { markPaperDeletedScript, writePaperScript } from './paper-scripts.ts';
 import { pipelined, type Redis } from './redis.ts';
-import { nameTokens } from './researcher-names.ts';
 
 export type PaperWrite = {
   paper: Paper;
@@ -23,7 +23,10 @@ export type PaperIndexEntry = {
   authorIds: string[];
 };
 
-/** A paper written or deleted, or a collaboration accepted (id "a|b"): what the indexes apply in order. */
+/**
+ * A paper written or deleted, or a collaboration accepted (id "a|b"): what the indexes apply, in the
+ * order of its stream (every change of one paper is on the same stream).
+ */
 export type PaperChange = { streamId: string; op: 'upsert' | 'delete' | 'collaborate'; id: string };
 
 function vectorFromBuffer(buffer: Buffer): Float32Array {
@@ -37,72 +40,83 @@ function vectorToBuffer(vector: Float32Array): Buffer {
 }
 
 type ScriptCommands = {
-  peerscoutUpsertPaper(...args: (string | number | Buffer)[]): Promise<IngestStatus>;
-  peerscoutDeletePaper(...args: (string | number)[]): Promise<number>;
+  peerscoutWritePaper(...args: (string | Buffer)[]): Promise<IngestStatus | 'repair'>;
+  peerscoutMarkPaperDeleted(...args: string[]): Promise<number>;
 };
 
+/** The streams an index follows: one per change partition, then the accepted collaborations. */
+export const CHANGE_STREAMS = CHANGE_PARTITIONS + 1;
+
+/** How old a pending write must be before the reconcile step treats its writer as dead. */
+export const RECONCILE_GRACE_MS = PROJECTION_LEASE_MS * 3;
+
 export class PaperRepository {
-  private readonly prefixes: string;
   private readonly scripts: ScriptCommands;
+  private readonly projection: PaperProjection;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    private readonly streamMaxLen: number,
+    streamMaxLen: number,
   ) {
-    this.prefixes = JSON.stringify(keys.luaKeyPrefixes);
     // defineCommand sends each script once and then calls it by its SHA (EVALSHA).
-    redis.defineCommand('peerscoutUpsertPaper', { numberOfKeys: 6, lua: upsertPaperScript });
-    redis.defineCommand('peerscoutDeletePaper', { numberOfKeys: 4, lua: deletePaperScript });
+    redis.defineCommand('peerscoutWritePaper', { numberOfKeys: 1, lua: writePaperScript });
+    redis.defineCommand('peerscoutMarkPaperDeleted', { numberOfKeys: 1, lua: markPaperDeletedScript });
     this.scripts = redis as unknown as ScriptCommands;
+    this.projection = new PaperProjection(redis, keys, streamMaxLen);
   }
 
+  /**
+   * Writes a paper: first the durable record that a write is under way, then the paper's own record
+   * in one atomic step, then its links elsewhere (PaperProjection). A crash at any point leaves the
+   * pending record, and the next write of the paper or the reconcile step finishes the work.
+   */
   async upsert(write: PaperWrite): Promise<IngestStatus> {
     const { paper } = write;
-    const payload = {
-      id: paper.id,
+    const state = {
+      authors: paper.authors.map((a) => a.id),
+      refs: referenceKeys(paper.references),
+      own: ownReferenceKeys(paper),
+    };
+    const fields = {
       data: JSON.stringify(paper),
       contentHash: write.contentHash,
       textHash: write.textHash,
-      authorIdsJson: JSON.stringify(paper.authors.map((a) => a.id)),
-      termsJson: JSON.stringify(write.terms),
-      year: paper.year,
+      authorIds: JSON.stringify(state.authors),
+      terms: JSON.stringify(write.terms),
+      year: String(paper.year),
       venue: paper.venue,
-      referenceKeysJson: JSON.stringify(referenceKeys(paper.references)),
-      ownKeysJson: JSON.stringify(ownReferenceKeys(paper)),
-      now: new Date().toISOString(),
-      streamMaxLen: this.streamMaxLen,
-      authors: paper.authors.map((a) => ({
-        id: a.id,
-        name: a.name,
-        affiliation: a.affiliation || undefined,
-        nameTokens: nameTokens(a.name),
-      })),
+      referenceKeys: JSON.stringify(state.refs),
+      ownKeys: JSON.stringify(state.own),
     };
-    return this.scripts.peerscoutUpsertPaper(
+    const payload = {
+      contentHash: write.contentHash,
+      state: JSON.stringify(state),
+      fields: Object.entries(fields).flat(),
+      now: new Date().toISOString(),
+    };
+    const token = await this.projection.begin(paper.id);
+    const status = await this.scripts.peerscoutWritePaper(
       this.keys.paper(paper.id),
-      this.keys.papers(),
-      this.keys.paperChanges(),
-      this.keys.researchers(),
-      this.keys.researcherNames(),
-      this.keys.termDocumentFrequency(),
-      this.prefixes,
       JSON.stringify(payload),
       vectorToBuffer(write.vector),
     );
+    if (status === 'unchanged' || (await this.projection.project(paper.id))) {
+      await this.projection.end(paper.id, token);
+    }
+    return status === 'repair' ? 'unchanged' : status;
   }
 
   async delete(id: string): Promise<boolean> {
-    const deleted = await this.scripts.peerscoutDeletePaper(
-      this.keys.paper(id),
-      this.keys.papers(),
-      this.keys.paperChanges(),
-      this.keys.termDocumentFrequency(),
-      this.prefixes,
-      id,
-      this.streamMaxLen,
-    );
-    return deleted === 1;
+    const token = await this.projection.begin(id);
+    const existed = (await this.scripts.peerscoutMarkPaperDeleted(this.keys.paper(id))) === 1;
+    if (!existed || (await this.projection.project(id))) await this.projection.end(id, token);
+    return existed;
+  }
+
+  /** Finishes the writes whose writers died (pending for longer than `graceMs`). */
+  reconcile(graceMs = RECONCILE_GRACE_MS): Promise<{ repaired: number; waiting: number }> {
+    return this.projection.reconcile(graceMs, CHANGE_PARTITIONS);
   }
 
   async getMany(ids: string[]): Promise<(Paper | null)[]> {
@@ -129,6 +143,17 @@ export class PaperRepository {
   /** Content hashes of stored papers (null where a paper is absent), to skip unchanged re-imports. */
   contentHashes(ids: string[]): Promise<(string | null)[]> {
     return pipelined(this.redis, ids, (p, id) => p.hget(this.keys.paper(id), 'contentHash'));
+  }
+
+  /**
+   * Content hashes of the papers whose write finished (null where a paper is absent or its links are
+   * still being written), so that a re-import skips exactly the papers it need not write again.
+   */
+  async settledContentHashes(ids: string[]): Promise<(string | null)[]> {
+    const rows = await pipelined<string, (string | null)[]>(this.redis, ids, (p, id) =>
+      p.hmget(this.keys.paper(id), 'contentHash', 'dirty'),
+    );
+    return rows.map(([hash, dirty]) => (dirty ? null : (hash ?? null)));
   }
 
   async vectors(ids: string[]): Promise<(Float32Array | null)[]> {
@@ -170,33 +195,52 @@ export class PaperRepository {
     return this.redis.zrange(this.keys.papers(), offset, offset + limit - 1);
   }
 
-  /** The id of the newest change, or '0-0' when there is none. */
-  async latestChangeId(): Promise<string> {
-    const [entry] = await this.redis.xrevrange(this.keys.paperChanges(), '+', '-', 'COUNT', 1);
-    return entry?.[0] ?? '0-0';
+  private streamKey(stream: number): string {
+    return stream < CHANGE_PARTITIONS ? this.keys.paperChanges(stream) : this.keys.collaborationChanges();
   }
 
-  async changesAfter(streamId: string, count: number): Promise<PaperChange[]> {
-    const entries = await this.redis.xrange(this.keys.paperChanges(), `(${streamId}`, '+', 'COUNT', count);
-    return entries.map(([entryId, fields]) => {
-      const record: Record<string, string> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
-      const op = record.op === 'delete' || record.op === 'collaborate' ? record.op : 'upsert';
-      return { streamId: entryId, op, id: record.id ?? '' };
-    });
+  private streams(): number[] {
+    return Array.from({ length: CHANGE_STREAMS }, (_, stream) => stream);
   }
 
-  /** The highest change id ever trimmed from the stream; an index older than it missed changes. */
-  async maxTrimmedChangeId(): Promise<string> {
-    try {
-      const info = (await this.redis.call('XINFO', 'STREAM', this.keys.paperChanges())) as unknown[];
-      for (let i = 0; i + 1 < info.length; i += 2) {
-        if (info[i] === 'max-deleted-entry-id') return String(info[i + 1]);
-      }
-      return '0-0';
-    } catch {
-      return '0-0'; // no stream yet
-    }
+  /** The id of the newest change of each stream ('0-0' for one without any). */
+  async latestChangeIds(): Promise<string[]> {
+    const newest = await pipelined<number, [string, string[]][]>(this.redis, this.streams(), (p, stream) =>
+      p.xrevrange(this.streamKey(stream), '+', '-', 'COUNT', 1),
+    );
+    return newest.map((entries) => entries[0]?.[0] ?? '0-0');
+  }
+
+  /** Up to `count` changes of each stream after its position (positions[stream]). */
+  async changesAfter(positions: readonly string[], count: number): Promise<PaperChange[][]> {
+    const pages = await pipelined<number, [string, string[]][]>(this.redis, this.streams(), (p, stream) =>
+      p.xrange(this.streamKey(stream), `(${positions[stream] ?? '0-0'}`, '+', 'COUNT', count),
+    );
+    return pages.map((entries) =>
+      entries.map(([entryId, fields]) => {
+        const record: Record<string, string> = {};
+        for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
+        const op = record.op === 'delete' || record.op === 'collaborate' ? record.op : 'upsert';
+        return { streamId: entryId, op, id: record.id ?? '' };
+      }),
+    );
+  }
+
+  /** For each stream, the highest change id ever trimmed from it; an index older than it missed changes. */
+  async maxTrimmedChangeIds(): Promise<string[]> {
+    return Promise.all(
+      this.streams().map(async (stream) => {
+        try {
+          const info = (await this.redis.call('XINFO', 'STREAM', this.streamKey(stream))) as unknown[];
+          for (let i = 0; i + 1 < info.length; i += 2) {
+            if (info[i] === 'max-deleted-entry-id') return String(info[i + 1]);
+          }
+          return '0-0';
+        } catch {
+          return '0-0'; // no stream yet
+        }
+      }),
+    );
   }
 
   /** A random id created with the store; an index saved under another epoch belongs to other data. */

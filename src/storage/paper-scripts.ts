@@ -1,174 +1,133 @@
 /**
- * Lua scripts that write a paper, its vector and its author links in one atomic step. All checks that
- * could fail run before the first write, so a script either writes everything or nothing. Key names
- * come from keys.ts through the `prefixes` argument.
+ * Lua scripts of a paper write, one per cluster slot they touch (see keys.ts and docs/SCALING.md).
  *
- * Redis runs one script at a time and cannot stop one that has written, so a script's work must stay
- * linear in the paper's authors, terms, references (at most MAX_REFERENCES) and citing papers: the
- * co-author graph is kept as authorship (paper → author ids, researcher → paper ids), never as per-pair
- * edges, whose upkeep grows with the square of the author count. Citations are kept both ways (cites,
- * cited-by) with each reference also waiting under its key, so that they appear whichever of two
- * papers is stored first.
+ * A paper's own record — its data, vector, content hash and the set of links it may have elsewhere —
+ * is written in one atomic step in the paper's slot. Its effects on other entities (author links,
+ * researcher records, term counts, citations, the change stream) are then projected by idempotent
+ * steps (paper-projection.ts), each one a single command or a script in one slot. The record's
+ * `linked` field is a superset of every link a projection may have made, so a later projection can
+ * remove what an interrupted one left behind, and `dirty` says the links may not match the record.
  */
-
-const graphHelpers = `
-local P = cjson.decode(ARGV[1])
-
-local function unlinkAuthors(authors, paperId)
-  for _, x in ipairs(authors) do redis.call('ZREM', P.researcherPapers .. x, paperId) end
-end
-
-local function yearOf(id) return tonumber(redis.call('HGET', P.paper .. id, 'year')) or 0 end
-
-local function cite(citing, citingYear, cited, citedYear)
-  if citing == cited then return end
-  redis.call('ZADD', P.cites .. citing, citedYear, cited)
-  redis.call('ZADD', P.citedBy .. cited, citingYear, citing)
-end
-
--- A paper's own citations go, and it stops waiting for the papers its references name.
-local function dropCitations(id, referenceKeysJson)
-  for _, cited in ipairs(redis.call('ZRANGE', P.cites .. id, 0, -1)) do
-    redis.call('ZREM', P.citedBy .. cited, id)
-  end
-  redis.call('DEL', P.cites .. id)
-  if not referenceKeysJson then return end
-  for _, key in ipairs(cjson.decode(referenceKeysJson)) do redis.call('SREM', P.referencers .. key, id) end
-end
-
--- Citations of a paper go; the citing papers still wait for it under its keys.
-local function dropCitedBy(id)
-  for _, citing in ipairs(redis.call('ZRANGE', P.citedBy .. id, 0, -1)) do
-    redis.call('ZREM', P.cites .. citing, id)
-  end
-  redis.call('DEL', P.citedBy .. id)
-end
-
-local function releaseOwnKeys(id, ownKeysJson)
-  if not ownKeysJson then return end
-  for _, key in ipairs(cjson.decode(ownKeysJson)) do
-    if redis.call('HGET', P.referenceOwners, key) == id then redis.call('HDEL', P.referenceOwners, key) end
-  end
-end
-
--- The papers whose references name this one, by its id or by a DOI or title key it answers to, cite it.
-local function linkCiters(id, year, ownKeys)
-  local keys = { 'i:' .. id }
-  for _, key in ipairs(ownKeys) do
-    redis.call('HSETNX', P.referenceOwners, key, id)
-    if redis.call('HGET', P.referenceOwners, key) == id then table.insert(keys, key) end
-  end
-  for _, key in ipairs(keys) do
-    for _, citing in ipairs(redis.call('SMEMBERS', P.referencers .. key)) do
-      cite(citing, yearOf(citing), id, year)
-    end
-  end
-end
-
-local function storedPaperFor(referenceKey)
-  if string.sub(referenceKey, 1, 2) == 'i:' then
-    local id = string.sub(referenceKey, 3)
-    if redis.call('EXISTS', P.paper .. id) == 1 then return id end
-    return false
-  end
-  return redis.call('HGET', P.referenceOwners, referenceKey)
-end
-
--- Each reference waits under its key, and cites the stored paper that answers to it, if any.
-local function linkReferences(id, year, referenceKeys)
-  for _, key in ipairs(referenceKeys) do
-    redis.call('SADD', P.referencers .. key, id)
-    local cited = storedPaperFor(key)
-    if cited then cite(id, year, cited, yearOf(cited)) end
-  end
-end
-
-local function countTerms(dfKey, termsJson, delta)
-  if not termsJson then return end
-  for _, term in ipairs(cjson.decode(termsJson)) do
-    local count = redis.call('HINCRBY', dfKey, term, delta)
-    if count <= 0 then redis.call('HDEL', dfKey, term) end
-  end
-end
-`;
 
 /**
- * KEYS: paper, papers, changes, researchers, researcherNames, termDocumentFrequency.
- * ARGV: prefixes JSON, payload JSON, vector bytes.
- * Returns 'created', 'updated' or 'unchanged' (same content hash: nothing is written).
+ * KEYS: paper. ARGV: payload JSON { contentHash, state JSON, fields: [name, value, ...], now }, vector.
+ * Writes the record unless it holds the same content and is not dirty. `linked` grows to include the
+ * new state, so what the old one linked can still be found and removed.
+ * Returns 'created', 'updated', 'unchanged' (nothing written) or 'repair' (same content whose
+ * projection did not finish: nothing written, the caller projects it again).
  */
-export const upsertPaperScript = `${graphHelpers}
-local a = cjson.decode(ARGV[2])
-local paperKey = KEYS[1]
-local existingHash = redis.call('HGET', paperKey, 'contentHash')
-if existingHash == a.contentHash then return 'unchanged' end
-local oldAuthors = {}
-local oldJson = redis.call('HGET', paperKey, 'authorIds')
-if oldJson then oldAuthors = cjson.decode(oldJson) end
-local createdAt = redis.call('HGET', paperKey, 'createdAt') or a.now
-local oldTerms = redis.call('HGET', paperKey, 'terms')
-local oldReferenceKeys = redis.call('HGET', paperKey, 'referenceKeys')
-local oldOwnKeys = redis.call('HGET', paperKey, 'ownKeys')
-
-if existingHash then unlinkAuthors(oldAuthors, a.id) end
-countTerms(KEYS[6], oldTerms, -1)
-countTerms(KEYS[6], a.termsJson, 1)
-
-redis.call('DEL', paperKey)
-redis.call('HSET', paperKey,
-  'data', a.data, 'contentHash', a.contentHash, 'textHash', a.textHash, 'vector', ARGV[3],
-  'authorIds', a.authorIdsJson, 'terms', a.termsJson, 'year', a.year, 'venue', a.venue,
-  'referenceKeys', a.referenceKeysJson, 'ownKeys', a.ownKeysJson,
-  'createdAt', createdAt, 'updatedAt', a.now)
-redis.call('ZADD', KEYS[2], 0, a.id)
-
-dropCitations(a.id, oldReferenceKeys)
--- Who cites this paper changes only when the keys it answers to do (a new DOI, title or year).
-if oldOwnKeys ~= a.ownKeysJson then
-  dropCitedBy(a.id)
-  releaseOwnKeys(a.id, oldOwnKeys)
-  linkCiters(a.id, a.year, cjson.decode(a.ownKeysJson))
+export const writePaperScript = `
+local a = cjson.decode(ARGV[1])
+local key = KEYS[1]
+local current = redis.call('HMGET', key, 'contentHash', 'dirty', 'linked', 'createdAt', 'countedTerms')
+if current[1] == a.contentHash then
+  if current[2] then return 'repair' end
+  return 'unchanged'
 end
-linkReferences(a.id, a.year, cjson.decode(a.referenceKeysJson))
-
-for _, author in ipairs(a.authors) do
-  local researcherKey = P.researcher .. author.id
-  if redis.call('HSETNX', researcherKey, 'name', author.name) == 1 then
-    redis.call('HSET', researcherKey, 'claimed', 'false', 'openToCollaborate', 'false',
-      'verificationLevel', '0', 'createdAt', a.now)
-    redis.call('ZADD', KEYS[4], 0, author.id)
-    for _, token in ipairs(author.nameTokens) do
-      redis.call('ZADD', KEYS[5], 0, token .. '\\0' .. author.id)
-    end
+local linked = { authors = {}, refs = {}, own = {} }
+if current[3] then linked = cjson.decode(current[3]) end
+local state = cjson.decode(a.state)
+for _, part in ipairs({ 'authors', 'refs', 'own' }) do
+  local seen = {}
+  for _, v in ipairs(linked[part]) do seen[v] = true end
+  for _, v in ipairs(state[part]) do
+    if not seen[v] then table.insert(linked[part], v); seen[v] = true end
   end
-  redis.call('HSET', researcherKey, 'updatedAt', a.now)
-  if author.affiliation then
-    redis.call('ZADD', P.affiliations .. author.id, 'LT', a.year, author.affiliation)
-  end
-  redis.call('ZADD', P.researcherPapers .. author.id, a.year, a.id)
 end
-
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', a.streamMaxLen, '*', 'op', 'upsert', 'id', a.id)
-if existingHash then return 'updated' end
+redis.call('DEL', key)
+redis.call('HSET', key, 'vector', ARGV[2], 'linked', cjson.encode(linked), 'dirty', '1',
+  'countedTerms', current[5] or '[]', 'createdAt', current[4] or a.now, 'updatedAt', a.now, unpack(a.fields))
+if current[1] then return 'updated' end
 return 'created'
 `;
 
 /**
- * KEYS: paper, papers, changes, termDocumentFrequency. ARGV: prefixes JSON, paper id, stream max length.
- * Returns 1 when the paper existed and was deleted, 0 otherwise.
+ * KEYS: paper. Turns a stored paper into a tombstone that keeps only what its projection needs to
+ * remove its links (`linked`, `countedTerms`) and says so (`deleted`, `dirty`); readers see no paper.
+ * Returns 1 when there was a paper (or a tombstone still being projected), 0 when there was nothing.
  */
-export const deletePaperScript = `${graphHelpers}
-local paperKey = KEYS[1]
-local authorsJson = redis.call('HGET', paperKey, 'authorIds')
-if not authorsJson then return 0 end
-local authors = cjson.decode(authorsJson)
-unlinkAuthors(authors, ARGV[2])
-countTerms(KEYS[4], redis.call('HGET', paperKey, 'terms'), -1)
-dropCitations(ARGV[2], redis.call('HGET', paperKey, 'referenceKeys'))
-dropCitedBy(ARGV[2])
-releaseOwnKeys(ARGV[2], redis.call('HGET', paperKey, 'ownKeys'))
-redis.call('DEL', paperKey)
-redis.call('ZREM', KEYS[2], ARGV[2])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'op', 'delete', 'id', ARGV[2])
+export const markPaperDeletedScript = `
+local key = KEYS[1]
+local current = redis.call('HMGET', key, 'contentHash', 'linked', 'countedTerms', 'deleted')
+if current[4] then return 1 end
+if not current[1] then return 0 end
+redis.call('DEL', key)
+redis.call('HSET', key, 'linked', current[2], 'countedTerms', current[3] or '[]', 'deleted', '1', 'dirty', '1')
 return 1
+`;
+
+/**
+ * KEYS: paper. ARGV: the content hash the projection read ('' for a tombstone), the state it projected
+ * (JSON), the terms it counted (JSON). When the record is still the one projected, its links now match
+ * it exactly: `linked` becomes that state and `dirty` goes (a tombstone goes altogether). Returns 1, or
+ * 0 when the record changed meanwhile and must be projected again.
+ */
+export const finishProjectionScript = `
+local key = KEYS[1]
+local current = redis.call('HMGET', key, 'contentHash', 'deleted')
+if ARGV[1] == '' then
+  if not current[2] then return 0 end
+  redis.call('DEL', key)
+  return 1
+end
+if current[1] ~= ARGV[1] then return 0 end
+redis.call('HSET', key, 'linked', ARGV[2], 'countedTerms', ARGV[3])
+redis.call('HDEL', key, 'dirty')
+return 1
+`;
+
+/**
+ * KEYS: researcher, researcher's papers, researcher's affiliations. ARGV: paper id, year, author name,
+ * affiliation ('' for none), now. Creates the researcher record when absent and links the paper.
+ * The record's name is the spelling on the newest paper that names them (the larger paper id among
+ * papers of one year), whichever order papers are written in: `nameFrom` keeps the year and id it
+ * came from. Returns the record's name, which the name index lists.
+ */
+export const linkAuthorScript = `
+local from = string.format('%04d:%s', tonumber(ARGV[2]), ARGV[1])
+if redis.call('HSETNX', KEYS[1], 'name', ARGV[3]) == 1 then
+  redis.call('HSET', KEYS[1], 'claimed', 'false', 'openToCollaborate', 'false',
+    'verificationLevel', '0', 'createdAt', ARGV[5], 'nameFrom', from)
+elseif from >= (redis.call('HGET', KEYS[1], 'nameFrom') or '') then
+  redis.call('HSET', KEYS[1], 'name', ARGV[3], 'nameFrom', from)
+end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[5])
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[3], 'LT', ARGV[2], ARGV[4]) end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return redis.call('HGET', KEYS[1], 'name')
+`;
+
+/**
+ * KEYS: term document frequencies, terms-counted markers. ARGV: paper id, the terms the paper counts
+ * with when no marker says otherwise (JSON), the terms it must count with (JSON). Moves the paper's
+ * counts from what they are to what they must be and records that in the marker, so that repeating
+ * the step changes nothing.
+ */
+export const countTermsScript = `
+local marker = redis.call('HGET', KEYS[2], ARGV[1])
+local from = cjson.decode(marker or ARGV[2])
+local to = cjson.decode(ARGV[3])
+local had, has = {}, {}
+for _, t in ipairs(from) do had[t] = true end
+for _, t in ipairs(to) do has[t] = true end
+for _, t in ipairs(to) do
+  if not had[t] then redis.call('HINCRBY', KEYS[1], t, 1) end
+end
+for _, t in ipairs(from) do
+  if not has[t] and redis.call('HINCRBY', KEYS[1], t, -1) <= 0 then redis.call('HDEL', KEYS[1], t) end
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return 1
+`;
+
+/** KEYS: a hash. ARGV: field, value. Deletes the field only while it holds that value. */
+export const deleteFieldIfScript = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+`;
+
+/** KEYS: a key. ARGV: value. Deletes the key only while it holds that value (a lease's release). */
+export const deleteKeyIfScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;

@@ -50,15 +50,22 @@ export function createRedis(
 }
 
 /**
- * Sends one command per item in a single pipeline and returns the replies in order; the first
- * command error is thrown. The repeated read pattern of the repositories.
+ * Sends one command per item and returns the replies in order; the first command error is thrown.
+ * The repeated read pattern of the repositories. On one Redis the commands go in a single pipeline;
+ * on a cluster each goes to the node of its key, and auto-pipelining batches those sent together per
+ * node (a cluster pipeline may only hold keys of one node).
  */
 export async function pipelined<T, R>(
   redis: Redis,
   items: readonly T[],
-  command: (pipeline: ChainableCommander, item: T) => void,
+  command: (pipeline: ChainableCommander, item: T) => unknown,
 ): Promise<R[]> {
   if (items.length === 0) return [];
+  if (redis instanceof Cluster) {
+    // A Cluster has every command of a pipeline, each returning its reply's promise.
+    const client = redis as unknown as ChainableCommander;
+    return Promise.all(items.map((item) => command(client, item) as Promise<R>));
+  }
   const pipeline = redis.pipeline();
   for (const item of items) command(pipeline, item);
   const results = (await pipeline.exec()) ?? [];

@@ -29,24 +29,21 @@ export class ResearcherRepository {
   ) {}
 
   async getMany(ids: string[]): Promise<(ResearcherRecord | null)[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) {
-      pipeline.hgetall(this.keys.researcher(id));
-      pipeline.zrevrange(this.keys.affiliations(id), 0, 9);
-    }
-    const results = (await pipeline.exec()) ?? [];
+    const [hashes, affiliationLists] = await Promise.all([
+      pipelined<string, Record<string, string>>(this.redis, ids, (p, id) =>
+        p.hgetall(this.keys.researcher(id)),
+      ),
+      pipelined<string, string[]>(this.redis, ids, (p, id) => p.zrevrange(this.keys.affiliations(id), 0, 9)),
+    ]);
     return ids.map((id, i) => {
-      const [hashError, hash] = results[i * 2]!;
-      const [affError, affiliations] = results[i * 2 + 1]!;
-      if (hashError || affError) throw hashError ?? affError;
-      const h = hash as Record<string, string>;
+      const h = hashes[i]!;
+      const affiliations = affiliationLists[i]!;
       if (!h.name) return null;
       const declared = h.declaredAffiliations ? (JSON.parse(h.declaredAffiliations) as string[]) : [];
       return {
         id,
         name: h.name,
-        affiliations: [...new Set([...declared, ...(affiliations as string[])])],
+        affiliations: [...new Set([...declared, ...affiliations])],
         interests: h.interests ?? null,
         claimed: h.claimed === 'true',
         openToCollaborate: h.openToCollaborate === 'true',
@@ -135,6 +132,10 @@ export class ResearcherRepository {
         : [key, typeof value === 'object' ? JSON.stringify(value) : String(value)],
     );
     if (!(await this.redis.exists(this.keys.researcher(id)))) return false;
+    // The claimed set is a superset of the claimed records (readers check the record): it gains a
+    // member before a record says claimed and loses it only after, so a crash between the two
+    // writes, which are in different cluster slots, never hides a claimed researcher.
+    if (fields.claimed === true) await this.redis.sadd(this.keys.claimedResearchers(), id);
     const transaction = this.redis.multi();
     if (values.length > 0)
       transaction.hset(this.keys.researcher(id), ...values, 'updatedAt', new Date().toISOString());
@@ -143,9 +144,8 @@ export class ResearcherRepository {
       transaction.hdel(this.keys.researcher(id), 'invitationsPerPeriod');
       transaction.hset(this.keys.researcher(id), 'updatedAt', new Date().toISOString());
     }
-    if (fields.claimed === true) transaction.sadd(this.keys.claimedResearchers(), id);
-    if (fields.claimed === false) transaction.srem(this.keys.claimedResearchers(), id);
     await transaction.exec();
+    if (fields.claimed === false) await this.redis.srem(this.keys.claimedResearchers(), id);
     return true;
   }
 
@@ -154,39 +154,38 @@ export class ResearcherRepository {
    * with the same account changes nothing.
    */
   async claim(id: string, accountId: string): Promise<'claimed' | 'conflict' | 'missing'> {
-    return (await this.redis.eval(
+    await this.redis.sadd(this.keys.claimedResearchers(), id); // before the record: see updateProfile
+    const result = (await this.redis.eval(
       `if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
        local holder = redis.call('HGET', KEYS[1], 'claimedBy')
        if holder and holder ~= ARGV[1] then return 'conflict' end
        redis.call('HSET', KEYS[1], 'claimed', 'true', 'claimedBy', ARGV[1], 'updatedAt', ARGV[2])
-       redis.call('SADD', KEYS[2], ARGV[3])
        return 'claimed'`,
-      2,
+      1,
       this.keys.researcher(id),
-      this.keys.claimedResearchers(),
       accountId,
       new Date().toISOString(),
-      id,
     )) as 'claimed' | 'conflict' | 'missing';
+    if (result === 'missing') await this.redis.srem(this.keys.claimedResearchers(), id);
+    return result;
   }
 
   /** Unlinks the record from the account that claimed it. */
   async unclaim(id: string, accountId: string): Promise<'unclaimed' | 'conflict' | 'missing'> {
-    return (await this.redis.eval(
+    const result = (await this.redis.eval(
       `if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
        local holder = redis.call('HGET', KEYS[1], 'claimedBy')
        if holder ~= ARGV[1] then return 'conflict' end
        redis.call('HSET', KEYS[1], 'claimed', 'false', 'updatedAt', ARGV[2])
        redis.call('HDEL', KEYS[1], 'claimedBy')
-       redis.call('SREM', KEYS[2], ARGV[3])
        return 'unclaimed'`,
-      2,
+      1,
       this.keys.researcher(id),
-      this.keys.claimedResearchers(),
       accountId,
       new Date().toISOString(),
-      id,
     )) as 'unclaimed' | 'conflict' | 'missing';
+    if (result === 'unclaimed') await this.redis.srem(this.keys.claimedResearchers(), id);
+    return result;
   }
 
   /** Claimed researchers in pages: the recipients of invitation digests. */

@@ -1,9 +1,14 @@
 import type { PaperMeta } from '../domain/paper-filters.ts';
 import type { Logger } from '../logger.ts';
-import type { PaperIndexEntry, PaperRepository } from '../storage/paper-repository.ts';
+import {
+  CHANGE_STREAMS,
+  type PaperIndexEntry,
+  type PaperRepository,
+  type PaperChange as StoredChange,
+} from '../storage/paper-repository.ts';
 import { type HnswSettings, VectorIndex } from './vector-index.ts';
 
-type SavedState = { epoch: string; lastChangeId: string; modelVersion: string };
+type SavedState = { epoch: string; positions: string[]; modelVersion: string };
 
 export type PaperChange = { id: string; before?: PaperMeta; after?: PaperMeta };
 
@@ -17,7 +22,7 @@ export interface DerivedPaperIndex {
     papers: VectorIndex<PaperMeta>,
     collaborations: [string, string][],
   ): Promise<void>;
-  /** Loads a snapshot made at `changeId`; false when there is none for exactly that change. */
+  /** Loads a snapshot made at `changeId` (a version of the data); false when there is none for exactly that one. */
   load(changeId: string, papers: VectorIndex<PaperMeta>): Promise<boolean>;
   save(changeId: string): Promise<void>;
 }
@@ -34,14 +39,18 @@ export function compareStreamIds(a: string, b: string): number {
   return 0;
 }
 
+/** Positions on every change stream before the first change. */
+const START = (): string[] => Array.from({ length: CHANGE_STREAMS }, () => '0-0');
+
 /**
  * The HNSW index of paper vectors, derived from Redis: loaded from its last snapshot, rebuilt when
- * the snapshot is missing or stale, and kept current by applying the paper change stream, so that
- * papers written by any process become searchable here.
+ * the snapshot is missing or stale, and kept current by applying the change streams (one per
+ * partition of the papers, one of accepted collaborations; a position on each), so that papers
+ * written by any process become searchable here.
  */
 export class PaperIndex {
   readonly index: VectorIndex<PaperMeta>;
-  private lastChangeId = '0-0';
+  private positions = START();
   private epoch = '';
   private dirty = false;
   /** Index writes (changes, rebuilds, snapshots) run one at a time: hnswlib is not safe otherwise. */
@@ -68,17 +77,19 @@ export class PaperIndex {
   async open(): Promise<{ rebuilt: boolean }> {
     this.epoch = await this.papers.epoch();
     const state = (await this.index.load(this.options.dir)) as SavedState | null;
-    const trimmed = await this.papers.maxTrimmedChangeId();
+    const trimmed = await this.papers.maxTrimmedChangeIds();
     const usable =
       state !== null &&
       state.epoch === this.epoch &&
       state.modelVersion === this.options.modelVersion &&
-      compareStreamIds(trimmed, state.lastChangeId) <= 0;
+      Array.isArray(state.positions) &&
+      state.positions.length === CHANGE_STREAMS &&
+      trimmed.every((id, stream) => compareStreamIds(id, state.positions[stream]!) <= 0);
     if (usable) {
       try {
-        this.lastChangeId = state.lastChangeId;
+        this.positions = [...state.positions];
         for (const derived of this.derived) {
-          if (!(await derived.load(this.lastChangeId, this.index))) await derived.reset(this.index);
+          if (!(await derived.load(this.lastAppliedChange, this.index))) await derived.reset(this.index);
         }
         await this.catchUp();
         this.options.logger.info({ papers: this.index.size }, 'paper index loaded from its snapshot');
@@ -106,7 +117,7 @@ export class PaperIndex {
   private async rebuildNow(): Promise<void> {
     const started = Date.now();
     this.index.clear();
-    const from = await this.papers.latestChangeId();
+    const from = await this.papers.latestChangeIds();
     for (let offset = 0; ; offset += REBUILD_PAGE) {
       const ids = await this.papers.listIds(offset, REBUILD_PAGE);
       if (ids.length === 0) break;
@@ -114,7 +125,7 @@ export class PaperIndex {
         if (entry) this.index.upsert(entry.id, entry.vector, entryMeta(entry));
       }
     }
-    this.lastChangeId = from;
+    this.positions = from;
     this.dirty = true;
     for (const derived of this.derived) await derived.reset(this.index);
     await this.applyPendingChanges({ rebuildOnFailure: false });
@@ -147,7 +158,8 @@ export class PaperIndex {
   private async applyPendingChanges(options = { rebuildOnFailure: true }): Promise<number> {
     let applied = 0;
     for (;;) {
-      const changes = await this.papers.changesAfter(this.lastChangeId, CHANGES_PAGE);
+      const pages = await this.papers.changesAfter(this.positions, CHANGES_PAGE);
+      const changes = pages.flat();
       if (changes.length === 0) return applied;
       const upserts = [...new Set(changes.filter((c) => c.op === 'upsert').map((c) => c.id))];
       const entries = new Map(
@@ -161,16 +173,13 @@ export class PaperIndex {
         await this.rebuildNow();
         return applied + changes.length;
       }
-      this.lastChangeId = changes[changes.length - 1]!.streamId;
+      this.positions = this.positions.map((position, stream) => pages[stream]?.at(-1)?.streamId ?? position);
       this.dirty = true;
       applied += changes.length;
     }
   }
 
-  private async applyInMemory(
-    changes: { op: 'upsert' | 'delete' | 'collaborate'; id: string }[],
-    entries: Map<string, PaperIndexEntry>,
-  ): Promise<void> {
+  private async applyInMemory(changes: StoredChange[], entries: Map<string, PaperIndexEntry>): Promise<void> {
     const paperChanges: PaperChange[] = [];
     const collaborations: [string, string][] = [];
     for (const change of changes) {
@@ -192,22 +201,28 @@ export class PaperIndex {
     for (const derived of this.derived) await derived.apply(paperChanges, this.index, collaborations);
   }
 
-  /** The id of the last change applied here: the version of the data this index shows. */
+  /** The last change applied on each stream: the version of the data this index shows. */
   get lastAppliedChange(): string {
-    return this.lastChangeId;
+    return this.positions.join(',');
   }
 
-  /** How far this index is behind the newest change in Redis, in seconds of change time (0 in sync). */
+  /**
+   * How far this index is behind Redis, in seconds (0 in sync): the age of the oldest change not yet
+   * applied here, on any stream. (The newest change's time less the position's would be the age of the
+   * stream itself for a stream this index has applied nothing of yet.)
+   */
   async lagSeconds(): Promise<number> {
-    const latest = await this.papers.latestChangeId();
-    if (compareStreamIds(latest, this.lastChangeId) <= 0) return 0;
-    const millisecondsOf = (streamId: string) => Number(streamId.split('-')[0]);
-    return Math.max(0, millisecondsOf(latest) - millisecondsOf(this.lastChangeId)) / 1000;
+    const firstUnapplied = await this.papers.changesAfter(this.positions, 1);
+    const oldest = Math.min(
+      ...firstUnapplied.flatMap((page) => page.map((c) => Number(c.streamId.split('-')[0]))),
+    );
+    return Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) / 1000 : 0;
   }
 
   /** True when no change in Redis is waiting to be applied here. */
   async inSync(): Promise<boolean> {
-    return compareStreamIds(await this.papers.latestChangeId(), this.lastChangeId) <= 0;
+    const latest = await this.papers.latestChangeIds();
+    return latest.every((newest, stream) => compareStreamIds(newest, this.positions[stream]!) <= 0);
   }
 
   /** Polls the change stream and saves snapshots in the background. */
@@ -228,11 +243,11 @@ export class PaperIndex {
       this.dirty = false;
       const state: SavedState = {
         epoch: this.epoch,
-        lastChangeId: this.lastChangeId,
+        positions: this.positions,
         modelVersion: this.options.modelVersion,
       };
       await this.index.save(this.options.dir, state);
-      for (const derived of this.derived) await derived.save(this.lastChangeId);
+      for (const derived of this.derived) await derived.save(this.lastAppliedChange);
     });
   }
 

@@ -31,12 +31,14 @@ afterAll(() => stopTestApp(t));
 async function storeChecksum(): Promise<{ keys: number; digest: string }> {
   const redis = t.container.redis;
   const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `{${t.config.keyPrefix}}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...found.filter((key) => !key.includes(':rate-limit:')));
-  } while (cursor !== '0');
+  for (const pattern of t.container.keys.patterns) {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found.filter((key) => !key.includes(':rate-limit:')));
+    } while (cursor !== '0');
+  }
   keys.sort();
   const hash = createHash('sha256');
   for (const key of keys) hash.update(key).update(await contentOf(key));

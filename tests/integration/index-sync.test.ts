@@ -51,6 +51,26 @@ describe('the paper index follows Redis', () => {
     expect(await t.container.paperIndex.inSync()).toBe(true);
   });
 
+  it('when another process has written changes this index has not applied, then its lag is their age', async () => {
+    const t = await startTestApp('index-sync-lag');
+    opened.push(t);
+    expect(await t.container.paperIndex.lagSeconds()).toBe(0);
+    // A second container on the same store writes; this index (no background sync) applies nothing yet.
+    const writer = createContainer(t.config, createLogger('warn'));
+    try {
+      await writer.start({ backgroundSync: false });
+      await writer.services.papers.store(sample.slice(0, 8));
+    } finally {
+      await writer.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const lag = await t.container.paperIndex.lagSeconds();
+    expect(lag).toBeGreaterThanOrEqual(0.3);
+    expect(lag).toBeLessThan(30);
+    await t.container.paperIndex.catchUp();
+    expect(await t.container.paperIndex.lagSeconds()).toBe(0);
+  });
+
   it('when the index files are deleted, then it is rebuilt from Redis and answers the same', async () => {
     const env = testEnvironment('index-sync-rebuild');
     const config = loadConfig(env);
