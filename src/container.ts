@@ -8,6 +8,7 @@ import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
 import type { StoredTopics } from './recommend/topic-ranking.ts';
+import { CachedCollaborators } from './services/cached-collaborators.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
 import { CollaboratorsService } from './services/collaborators-service.ts';
 import { InvitationFeedback } from './services/invitation-feedback.ts';
@@ -17,6 +18,7 @@ import { PapersService } from './services/papers-service.ts';
 import { ProfileTopicsService } from './services/profile-topics-service.ts';
 import { type RankerModels, RankingModelService } from './services/ranking-model-service.ts';
 import { ResearchersService } from './services/researchers-service.ts';
+import { StoredRankingModels } from './services/stored-ranking-models.ts';
 import { SuggestionRefresh } from './services/suggestion-refresh.ts';
 import { WebhooksService } from './services/webhooks-service.ts';
 import { CitationRepository } from './storage/citation-repository.ts';
@@ -65,7 +67,8 @@ function createStorage(config: Config, logger: Logger) {
     topics: new JsonStore<StoredTopics>(redis, keys.topics),
   };
   const queues = new JobQueues(redis, config.keyPrefix, logger);
-  return { redis, keys, repositories, queues };
+  const models = new StoredRankingModels(repositories.rankers);
+  return { redis, keys, repositories, queues, models };
 }
 
 type Storage = ReturnType<typeof createStorage>;
@@ -74,16 +77,22 @@ type Storage = ReturnType<typeof createStorage>;
 function wireServices(
   config: Config,
   logger: Logger,
-  { repositories, queues }: Storage,
+  { repositories, queues, models }: Storage,
   parts: {
     embedder: Embedder;
     paperSearch: PaperSearch;
-    suggestionCache: JsonStore<unknown>;
-    collaborators: CollaboratorsService;
+    suggestionCache: JsonStore<CachedSuggestions>;
+    /** The ranking, here or in the index thread; requests reach it through the suggestion cache. */
+    collaboratorRanking: CollaboratorsService;
     neighbourhood: NeighbourhoodService;
   },
 ) {
-  const { collaborators, neighbourhood } = parts;
+  const { neighbourhood } = parts;
+  const collaborators = new CachedCollaborators({
+    cache: parts.suggestionCache,
+    models,
+    ranking: parts.collaboratorRanking,
+  });
   const refresh = new SuggestionRefresh({
     cache: parts.suggestionCache,
     queues,
@@ -138,7 +147,7 @@ async function collectMetrics(
   metrics: Metrics,
   storage: Storage,
   paperSearch: PaperSearch,
-  collaborators: Pick<CollaboratorsService, 'cacheStats'>,
+  collaborators: Pick<CachedCollaborators, 'cacheStats'>,
 ): Promise<void> {
   const [stats, cache] = await Promise.all([paperSearch.stats(), collaborators.cacheStats()]);
   metrics.indexSize.set(stats.size);
@@ -217,7 +226,7 @@ export function createContainer(
   paperIndex.attach(citationIndex);
   const paperSearch = localPaperSearch(paperIndex);
   const rankingModel = new RankingModelService({
-    rankers: repositories.rankers,
+    models: storage.models,
     researchers: repositories.researchers,
     paperIndex,
     researcherIndex,
@@ -230,21 +239,22 @@ export function createContainer(
     keys.suggestionsCache,
     config.worker.suggestionsCacheTtlS,
   );
+  const collaboratorRanking = new CollaboratorsService({
+    researcherIndex,
+    citationIndex,
+    paperIndex,
+    embedder,
+    cache: suggestionCache,
+    models: rankingModel,
+    feedback: new InvitationFeedback(repositories.invitations),
+    ...repositories,
+  });
   const services = wireServices(config, logger, storage, {
     embedder,
     paperSearch,
     suggestionCache,
     neighbourhood: new NeighbourhoodService({ researcherIndex, paperIndex, citationIndex, ...repositories }),
-    collaborators: new CollaboratorsService({
-      researcherIndex,
-      citationIndex,
-      paperIndex,
-      embedder,
-      cache: suggestionCache,
-      models: rankingModel,
-      feedback: new InvitationFeedback(repositories.invitations),
-      ...repositories,
-    }),
+    collaboratorRanking,
   });
   let modelLoaded = false;
   const metrics = createMetrics();
@@ -262,6 +272,8 @@ export function createContainer(
     researcherIndex,
     citationIndex,
     paperSearch,
+    /** The ranking itself, without the suggestion cache in front (the evaluation measures it). */
+    collaboratorRanking,
     queues: storage.queues,
     services: { ...services, rankingModel },
 
@@ -316,7 +328,7 @@ export function createApiContainer(config: Config, logger: Logger) {
       config.worker.suggestionsCacheTtlS,
     ),
     neighbourhood: indexThread.service<NeighbourhoodService>('neighbourhood'),
-    collaborators: indexThread.service<CollaboratorsService>('collaborators'),
+    collaboratorRanking: indexThread.service<CollaboratorsService>('collaborators'),
   });
   let modelLoaded = false;
 

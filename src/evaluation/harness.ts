@@ -15,7 +15,11 @@ import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions, DEFAULT_DIVERSITY, diversify } from '../recommend/collaborator-ranking.ts';
 import { isGenericWord } from '../recommend/key-phrases.ts';
-import { relatedPaperScores, relatedQueryVectors } from '../recommend/related-papers.ts';
+import {
+  RELATED_HITS_PER_QUERY,
+  relatedPaperScores,
+  relatedQueryVectors,
+} from '../recommend/related-papers.ts';
 import { seededShuffle } from '../recommend/seeded-shuffle.ts';
 import { cosineOfUnitVectors } from '../vector/interests.ts';
 import { VectorIndex } from '../vector/vector-index.ts';
@@ -219,7 +223,7 @@ async function evaluateCitationEffect(
   try {
     let sum = 0;
     for (const query of queries) {
-      const ranked = await container.services.collaborators.rankResearcher(
+      const ranked = await container.collaboratorRanking.rankResearcher(
         query.researcher,
         collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER }),
       );
@@ -341,7 +345,7 @@ async function evaluateCollaborators(
           .map((t) => t.researcher)
       : [];
     const started = performance.now();
-    const ranked = await container.services.collaborators.rankResearcher(self, everyCandidate);
+    const ranked = await container.collaboratorRanking.rankResearcher(self, everyCandidate);
     rankingMs.push(performance.now() - started);
     return { allowed, hops, byScore, topic, ranked };
   };
@@ -515,11 +519,13 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
       RELATED_K,
     );
     const newest = graph.papersNewestFirst(query.researcher).flatMap((id) => {
-      const v = index.vectorOf(id);
-      return v ? [v] : [];
+      const vector = index.vectorOf(id);
+      const meta = index.metaOf(id);
+      return vector && meta ? [{ vector, year: meta.year }] : [];
     });
-    const scores = relatedPaperScores(relatedQueryVectors(interests, newest), (v) =>
-      nearestTestPapers(v, RELATED_K),
+    const relatedQueries = relatedQueryVectors(interests, newest);
+    const scores = relatedPaperScores(relatedQueries, (v) =>
+      nearestTestPapers(v, Math.max(RELATED_K, RELATED_HITS_PER_QUERY)),
     );
     const ranked = [...scores].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     totals['peerscout-related'] += recallAt(ranked, query.futurePapers, RELATED_K);

@@ -12,6 +12,8 @@ export type RankerModel = {
   trainedAt: string;
   training: {
     queries: number;
+    /** Label periods learned from (absent in models stored before there were several). */
+    windows?: number;
     positives: number;
     negatives: number;
     /** 'time': papers up to viewToYear were the graph, pairs after it the labels; 'holdout': a random share of one year's papers. */

@@ -16,6 +16,8 @@ export const RANKER_VERSION = 'ranker-v4';
 /** The newest papers that provide labels: at least this share of all papers. */
 const LABEL_SHARE = 0.15;
 const MIN_POSITIVES = 20;
+/** Label periods the model learns from (fewer when the data's years do not hold that many). */
+const TRAINING_WINDOWS = 2;
 
 export type TrainingOptions = {
   maxQueries: number;
@@ -37,23 +39,42 @@ export type TrainingSplit =
  * protocol without time).
  */
 export function trainingSplit(papers: { id: string; meta: PaperMeta }[], seed: string): TrainingSplit | null {
+  return trainingSplits(papers, seed, 1)[0] ?? null;
+}
+
+/**
+ * Up to `windows` splits, newest first: the one `trainingSplit` picks, then the same rule applied to
+ * the papers before its label period, and so on. Each later window sees an older graph and takes as
+ * labels everything after it, so the model learns from more than one period of new collaborations.
+ */
+export function trainingSplits(
+  papers: { id: string; meta: PaperMeta }[],
+  seed: string,
+  windows: number,
+): TrainingSplit[] {
   const byYear = new Map<number, number>();
   for (const { meta } of papers) byYear.set(meta.year, (byYear.get(meta.year) ?? 0) + 1);
   const years = [...byYear.keys()].sort((a, b) => b - a);
-  if (papers.length < 2 || years.length === 0) return null;
+  if (papers.length < 2 || years.length === 0) return [];
   if (years.length === 1) {
     const random = seedrandom(`${seed}:holdout`);
     const ids = papers.map((p) => p.id).sort();
     const heldOut = new Set(ids.filter(() => random() < LABEL_SHARE));
-    return { kind: 'holdout', heldOut, year: years[0]! };
+    return [{ kind: 'holdout', heldOut, year: years[0]! }];
   }
+  const splits: TrainingSplit[] = [];
+  let total = papers.length;
   let labelled = 0;
-  for (let i = 0; i < years.length - 1; i++) {
+  for (let i = 0; i < years.length - 1 && splits.length < windows; i++) {
     labelled += byYear.get(years[i]!)!;
-    if (labelled >= LABEL_SHARE * papers.length)
-      return { kind: 'time', viewToYear: years[i + 1]!, labelToYear: years[0]! };
+    if (labelled >= LABEL_SHARE * total) {
+      splits.push({ kind: 'time', viewToYear: years[i + 1]!, labelToYear: years[0]! });
+      // The next window's label period is taken from the papers this window's graph holds.
+      total -= labelled;
+      labelled = 0;
+    }
   }
-  return null;
+  return splits;
 }
 
 /** Co-authors a researcher gained after the view period who were already in the view. */
@@ -69,18 +90,17 @@ export function newCoauthors(researcher: string, view: ResearchGraph, full: Rese
 const TRAINING_OPTIONS = collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER });
 
 /**
- * Learns the score blend from the stored data alone: features are computed on the graph as it was
- * before the label period, and a pair is positive when the two first wrote together in it. Two models
- * come out: one over all features, one over topic features only (for visitors and newcomers).
- * Returns null when the data has too little history to learn from.
+ * Feature rows of one split: candidates of sampled researchers, features on the graph as it was before
+ * the label period, label 1 when the pair first wrote together after it. Returns the queries sampled.
  */
-export async function trainRankers(
+async function addTrainingRows(
   papers: VectorIndex<PaperMeta>,
   full: ResearchGraph,
+  split: TrainingSplit,
   options: TrainingOptions,
-): Promise<{ graph: RankerModel; topic: RankerModel } | null> {
-  const split = trainingSplit([...papers.entries()], options.seed);
-  if (!split) return null;
+  rows: number[][],
+  labels: number[],
+): Promise<number> {
   const viewYear = split.kind === 'time' ? split.viewToYear : split.year;
   const view = new HistoricalRankingData(
     papers,
@@ -96,9 +116,6 @@ export async function trainRankers(
   }
   queries.sort((a, b) => a.researcher.localeCompare(b.researcher));
   const sampled = seededShuffle(queries, options.seed).slice(0, options.maxQueries);
-
-  const rows: number[][] = [];
-  const labels: number[] = [];
   for (const { researcher, positives } of sampled) {
     const interests = view.interestsOf(researcher);
     if (!interests) continue;
@@ -119,11 +136,46 @@ export async function trainRankers(
       labels.push(positives.has(candidate.id) ? 1 : 0);
     }
   }
+  return sampled.length;
+}
+
+/**
+ * Learns the score blend from the stored data alone: features are computed on the graph as it was
+ * before the label period, and a pair is positive when the two first wrote together in it. Two models
+ * come out: one over all features, one over topic features only (for visitors and newcomers).
+ * Returns null when the data has too little history to learn from.
+ */
+export async function trainRankers(
+  papers: VectorIndex<PaperMeta>,
+  full: ResearchGraph,
+  options: TrainingOptions,
+): Promise<{ graph: RankerModel; topic: RankerModel } | null> {
+  const splits = trainingSplits([...papers.entries()], options.seed, TRAINING_WINDOWS);
+  if (splits.length === 0) return null;
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  let sampledQueries = 0;
+  // The queries are shared out over the windows, the newest first when they do not divide evenly.
+  for (const [w, split] of splits.entries()) {
+    const maxQueries = Math.ceil((options.maxQueries - sampledQueries) / (splits.length - w));
+    const seed = w === 0 ? options.seed : `${options.seed}:window-${w}`;
+    sampledQueries += await addTrainingRows(
+      papers,
+      full,
+      split,
+      { ...options, maxQueries, seed },
+      rows,
+      labels,
+    );
+  }
+  const split = splits[0]!;
+  const viewYear = split.kind === 'time' ? split.viewToYear : split.year;
   const positives = labels.filter((l) => l === 1).length;
   if (positives < MIN_POSITIVES) return null;
 
   const training = {
-    queries: sampled.length,
+    queries: sampledQueries,
+    windows: splits.length,
     positives,
     negatives: labels.length - positives,
     split: split.kind,

@@ -26,7 +26,7 @@ import type { CitationIndex } from '../vector/citation-index.ts';
 import { type Interests, researcherInterests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
-import { CACHED_OPTIONS, type CachedSuggestions, cacheCanAnswer } from './cached-suggestions.ts';
+import { CACHED_OPTIONS, type CachedSuggestions } from './cached-suggestions.ts';
 import type { InvitationFeedback } from './invitation-feedback.ts';
 import type { RankingModelService } from './ranking-model-service.ts';
 
@@ -44,27 +44,13 @@ type Deps = {
   embedder: Embedder;
 };
 
-/** Suggested collaborators: load the researcher, leave out who they said no to, rank, explain, cache. */
+/**
+ * Suggested collaborators computed on the live indexes: load the researcher, leave out who they said
+ * no to, rank, explain; and the precomputed lists the suggestion cache holds (CachedCollaborators
+ * answers from them).
+ */
 export class CollaboratorsService {
-  private readonly cacheResults = { hit: 0, miss: 0 };
-
   constructor(private readonly deps: Deps) {}
-
-  /** How often requests for suggestions were answered from the cache since the process started. */
-  async cacheStats(): Promise<{ hit: number; miss: number }> {
-    return { ...this.cacheResults };
-  }
-
-  /** Suggestions for a stored researcher: from the precomputed cache when it may answer, else computed now. */
-  async suggestForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
-    const [cached, modelVersion] = await Promise.all([this.deps.cache.get(id), this.deps.models.version()]);
-    if (cacheCanAnswer(options, cached, modelVersion)) {
-      this.cacheResults.hit += 1;
-      return { ...cached, items: cached.items.slice(0, options.limit) };
-    }
-    this.cacheResults.miss += 1;
-    return this.computeForResearcher(id, options);
-  }
 
   /** Recomputes and caches the suggestions of the cached options (the refresh-suggestions job). */
   async refreshCached(id: string): Promise<CachedSuggestions | null> {
@@ -85,7 +71,8 @@ export class CollaboratorsService {
     }
   }
 
-  private async computeForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
+  /** Suggestions for a stored researcher, ranked now. */
+  async computeForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
     const record = await this.deps.researchers.get(id);
     if (!record) throw new NotFoundError('researcher', id);
     const data = await this.rankingData();

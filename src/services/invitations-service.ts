@@ -12,7 +12,7 @@ import {
   invitationId,
 } from '../storage/invitation-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
-import type { CollaboratorsService } from './collaborators-service.ts';
+import type { CachedCollaborators } from './cached-collaborators.ts';
 import type { Page } from './papers-service.ts';
 import type { SuggestionRefresh } from './suggestion-refresh.ts';
 
@@ -50,7 +50,7 @@ export class InvitationsService {
     private readonly deps: {
       invitations: InvitationRepository;
       researchers: ResearcherRepository;
-      collaborators: CollaboratorsService;
+      collaborators: Pick<CachedCollaborators, 'suggestForResearcher'>;
       queues: JobQueues | null;
       refresh: SuggestionRefresh;
       settings: InvitationSettings;
@@ -162,7 +162,7 @@ export class InvitationsService {
   private async propose(recipient: string, period: string): Promise<DigestProposal | null> {
     const record = await this.deps.researchers.get(recipient);
     if (!record?.claimed) return null;
-    let suggestions: Awaited<ReturnType<CollaboratorsService['suggestForResearcher']>>['items'];
+    let suggestions: Awaited<ReturnType<CachedCollaborators['suggestForResearcher']>>['items'];
     try {
       suggestions = (
         await this.deps.collaborators.suggestForResearcher(

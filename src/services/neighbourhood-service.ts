@@ -6,6 +6,8 @@ import { buildGraphSlice, type GraphSlice, planGraphSlice } from '../recommend/g
 import {
   blendCitationLinks,
   citationLinkCounts,
+  RELATED_HITS_PER_QUERY,
+  relatedPaperScore,
   relatedPaperScores,
   relatedQueryVectors,
 } from '../recommend/related-papers.ts';
@@ -72,20 +74,25 @@ export class NeighbourhoodService {
       excludeAuthorIds: options.excludeSeen ? [id, ...graph.neighbours(id).keys()] : [id],
     });
     const depth = options.page.offset + options.page.limit;
-    const vectors = relatedQueryVectors(
+    const queries = relatedQueryVectors(
       interests,
       paperIds.flatMap((p) => {
-        const v = index.vectorOf(p);
-        return v ? [v] : [];
+        const vector = index.vectorOf(p);
+        const meta = index.metaOf(p);
+        return vector && meta ? [{ vector, year: meta.year }] : [];
       }),
     );
-    const textScores = relatedPaperScores(vectors, (vector) => index.search(vector, depth, filter));
+    const perQuery = Math.max(depth, RELATED_HITS_PER_QUERY);
+    const textScores = relatedPaperScores(queries, (vector) => index.search(vector, perQuery, filter));
     const links = citationLinkCounts(paperIds, citations);
     for (const paperId of links.keys()) {
       const meta = index.metaOf(paperId);
       const vector = index.vectorOf(paperId);
       if (textScores.has(paperId) || !meta || !vector || (filter && !filter(paperId, meta))) continue;
-      textScores.set(paperId, Math.max(...vectors.map((v) => cosineOfUnitVectors(v, vector))));
+      textScores.set(
+        paperId,
+        relatedPaperScore(queries, (v) => cosineOfUnitVectors(v, vector)),
+      );
     }
     const ranked = [...blendCitationLinks(textScores, links)]
       .sort((a, b) => b[1] - a[1] || (index.metaOf(b[0])?.year ?? 0) - (index.metaOf(a[0])?.year ?? 0))

@@ -1,29 +1,16 @@
 import type { Logger } from '../logger.ts';
 import type { RankerModel } from '../recommend/ranker.ts';
-import { RANKER_VERSION, trainRankers } from '../recommend/training.ts';
-import type { RankerRepository } from '../storage/ranker-repository.ts';
+import { trainRankers } from '../recommend/training.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { CitationIndex } from '../vector/citation-index.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
+import type { RankerModels, StoredRankingModels } from './stored-ranking-models.ts';
 
-export type RankerModels = {
-  graph: RankerModel;
-  topic: RankerModel;
-  /** How many papers the store held when they were trained (absent in models saved before it was kept). */
-  storedPapers?: number;
-};
+export { modelVersionOf, type RankerModels } from './stored-ranking-models.ts';
 
 /** Researchers sampled as training queries. */
-const TRAINING_QUERIES = 400;
-/** How long a process keeps the models it read before it looks for newer ones. */
-const MODELS_CACHE_MS = 60_000;
-
-/** The name of the ranking a list was made with: the learned models' identity, or the classic order. */
-export function modelVersionOf(models: RankerModels | null): string {
-  return models ? `${models.graph.version}@${models.graph.trainedAt}` : `classic-order@${RANKER_VERSION}`;
-}
-
+const TRAINING_QUERIES = 2000;
 /**
  * Whether the stored models should be learned again: there are none, or the store has grown by the
  * given share since they were trained (a store that began with the seeds and then imported real
@@ -37,12 +24,11 @@ export function needsTraining(models: RankerModels | null, storedPapers: number,
 
 /** Owns the collaborator ranking models: training them, storing them, and the version in use. */
 export class RankingModelService {
-  private cached: { value: RankerModels | null; loadedAt: number } | null = null;
   private training: Promise<RankerModels | null> | null = null;
 
   constructor(
     private readonly deps: {
-      rankers: RankerRepository<RankerModels>;
+      models: StoredRankingModels;
       researchers: ResearcherRepository;
       paperIndex: PaperIndex;
       researcherIndex: ResearcherIndex;
@@ -52,26 +38,18 @@ export class RankingModelService {
     },
   ) {}
 
-  async current(): Promise<RankerModels | null> {
-    if (!this.cached || Date.now() - this.cached.loadedAt > MODELS_CACHE_MS) {
-      const stored = await this.deps.rankers.get();
-      // Models of another ranker version were trained on other features: not usable.
-      this.cached = {
-        value: stored?.graph?.version === RANKER_VERSION ? stored : null,
-        loadedAt: Date.now(),
-      };
-    }
-    return this.cached.value;
+  current(): Promise<RankerModels | null> {
+    return this.deps.models.current();
   }
 
-  async version(): Promise<string> {
-    return modelVersionOf(await this.current());
+  version(): Promise<string> {
+    return this.deps.models.version();
   }
 
   /** Learns the models when they are missing or the store outgrew them; otherwise does nothing. */
   async trainIfStale(): Promise<{ trained: boolean; reason: string }> {
     await this.deps.paperIndex.catchUp();
-    this.cached = null;
+    this.deps.models.forget();
     const models = await this.current();
     const storedPapers = this.deps.paperIndex.index.size;
     if (!needsTraining(models, storedPapers, this.deps.retrainGrowth)) {
@@ -89,7 +67,7 @@ export class RankingModelService {
   }
 
   private async trainNow(seed: string): Promise<RankerModels | null> {
-    const { paperIndex, researcherIndex, citationIndex, researchers, rankers, logger } = this.deps;
+    const { paperIndex, researcherIndex, citationIndex, researchers, logger } = this.deps;
     await paperIndex.catchUp();
     const started = Date.now();
     const learned = await trainRankers(paperIndex.index, researcherIndex.graph, {
@@ -99,10 +77,7 @@ export class RankingModelService {
       affiliationsAsOf: (ids, year) => researchers.affiliationsAsOf(ids, year),
     });
     const models = learned ? { ...learned, storedPapers: paperIndex.index.size } : null;
-    if (models) {
-      await rankers.save(models);
-      this.cached = { value: models, loadedAt: Date.now() };
-    }
+    if (models) await this.deps.models.save(models);
     logger.info(
       { ms: Date.now() - started, trained: models !== null, training: models?.graph.training },
       'collaborator ranking models trained',

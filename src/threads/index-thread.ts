@@ -13,7 +13,7 @@ lowerThreadPriority();
 const config = workerData.config as Config;
 const container = createContainer(config, createLogger(config.logLevel, 'peerscout-index'));
 const targets = {
-  collaborators: container.services.collaborators,
+  collaborators: container.collaboratorRanking,
   neighbourhood: container.services.neighbourhood,
   papers: container.paperSearch,
 } as unknown as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;

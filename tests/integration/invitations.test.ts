@@ -84,7 +84,7 @@ function writeInNewPeriod(
 async function inboxOfSuggestions(size = 3): Promise<{ recipient: string; items: Invitation[] }> {
   const recipient = await newRecipient({ claimed: true });
   const top = (
-    await t.container.services.collaborators.rankResearcher(recipient, collaboratorOptions({ limit: 20 }))
+    await t.container.collaboratorRanking.rankResearcher(recipient, collaboratorOptions({ limit: 20 }))
   )
     .map((r) => r.id)
     .filter((id) => !used.has(id))
@@ -129,7 +129,7 @@ describe('consent', () => {
 
   it('when the digest runs, then only claimed researchers who are open to collaborate are invited', async () => {
     const recipient = await newRecipient({ claimed: true });
-    const ranked = await t.container.services.collaborators.rankResearcher(
+    const ranked = await t.container.collaboratorRanking.rankResearcher(
       recipient,
       collaboratorOptions({ limit: 12, diversity: DEFAULT_DIVERSITY }),
     );
@@ -186,7 +186,7 @@ describe('exactly once', () => {
 
   it('when a digest was cut off half-way, then running it again writes only the missing ones', async () => {
     const recipient = await newRecipient({ claimed: true });
-    const ranked = await t.container.services.collaborators.rankResearcher(
+    const ranked = await t.container.collaboratorRanking.rankResearcher(
       recipient,
       collaboratorOptions({ limit: 12, diversity: DEFAULT_DIVERSITY }),
     );
@@ -209,7 +209,7 @@ describe('exactly once', () => {
 
   it('when digests run in two periods, then nobody is invited twice and ids follow (recipient, candidate, period)', async () => {
     const { recipient } = await inboxOfSuggestions(3);
-    const ranked = await t.container.services.collaborators.rankResearcher(
+    const ranked = await t.container.collaboratorRanking.rankResearcher(
       recipient,
       collaboratorOptions({ limit: 12, diversity: DEFAULT_DIVERSITY }),
     );
@@ -374,7 +374,7 @@ describe('the invitation API as a new user meets it', () => {
   it('inbox items carry the candidate’s name, ISO 8601 times, newest first, and the common page shape', async () => {
     const { recipient, items: first } = await inboxOfSuggestions(2);
     // One more invitation, a moment later, in another period.
-    const ranked = await t.container.services.collaborators.rankResearcher(
+    const ranked = await t.container.collaboratorRanking.rankResearcher(
       recipient,
       collaboratorOptions({ limit: 20 }),
     );

@@ -22,7 +22,7 @@ const defaultList = async () => {
 
 describe('precomputed suggestions and feedback', () => {
   it('when a researcher has dismissed a suggestion, then it is not served again from the cache', async () => {
-    const [top] = await t.container.services.collaborators.rankResearcher(
+    const [top] = await t.container.collaboratorRanking.rankResearcher(
       recipient,
       collaboratorOptions({ limit: 5, diversity: DEFAULT_DIVERSITY }),
     );
@@ -44,5 +44,30 @@ describe('precomputed suggestions and feedback', () => {
     expect(dismissed.statusCode).toBe(200);
     const after = await defaultList();
     expect(after.items.map((i) => i.researcher.id)).not.toContain(candidate);
+  });
+});
+
+describe('cached suggestions in the API process layout', () => {
+  it('when the index thread is busy ranking, then a cached list is answered without waiting for it', async () => {
+    const api = await startTestApp('suggestion-cache-threads', {}, { threads: true });
+    try {
+      await api.container.services.papers.store(sample);
+      await api.container.services.papers.indexStats(); // the index thread has applied the writes
+      await api.container.services.collaborators.refreshCached(recipient);
+      const finished: string[] = [];
+      const ask = async (name: string, url: string) => {
+        const response = await api.app.inject({ url });
+        expect(response.statusCode, url).toBe(200);
+        finished.push(name);
+      };
+      // Uncached lists (other options) for many researchers queue up in the one index thread first.
+      const others = researchersByPaperCount(sample).slice(1, 41);
+      const uncached = others.map((id) => ask('uncached', `/v1/researchers/${id}/collaborators?diversity=0`));
+      const cached = ask('cached', `/v1/researchers/${recipient}/collaborators`);
+      await Promise.all([...uncached, cached]);
+      expect(finished.indexOf('cached')).toBeLessThan(others.length / 2);
+    } finally {
+      await stopTestApp(api);
+    }
   });
 });

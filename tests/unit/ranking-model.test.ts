@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RANKER_VERSION } from '../../src/recommend/training.ts';
+import { RANKER_VERSION, trainingSplit, trainingSplits } from '../../src/recommend/training.ts';
 import {
   modelVersionOf,
   needsTraining,
@@ -31,5 +31,30 @@ describe('when the ranking models are learned again', () => {
     // The classic order carries the ranking code's version: lists cached by older code are not served.
     expect(modelVersionOf(null)).toBe(`classic-order@${RANKER_VERSION}`);
     expect(modelVersionOf(modelsTrainedOn(3))).toBe('ranker-v2@2026-01-01T00:00:00.000Z');
+  });
+});
+
+describe('the label periods the ranking learns from', () => {
+  const papersByYear = (counts: Record<number, number>) =>
+    Object.entries(counts).flatMap(([year, n]) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${year}-${i}`,
+        meta: { year: Number(year), venue: '', authorIds: [] },
+      })),
+    );
+
+  it('takes the newest years holding 15% of the papers as labels, then the same rule again before them', () => {
+    const papers = papersByYear({ 2016: 20, 2017: 20, 2018: 20, 2019: 10, 2020: 10, 2021: 20 });
+    expect(trainingSplits(papers, 's', 2)).toEqual([
+      { kind: 'time', viewToYear: 2020, labelToYear: 2021 },
+      // 80 papers up to 2020: 2020 alone (10) is under 15% of them, 2020 with 2019 (20) is not.
+      { kind: 'time', viewToYear: 2018, labelToYear: 2021 },
+    ]);
+    expect(trainingSplits(papers, 's', 1)).toEqual([trainingSplit(papers, 's')]);
+  });
+
+  it('gives fewer windows when the years run out', () => {
+    const papers = papersByYear({ 2020: 50, 2021: 50 });
+    expect(trainingSplits(papers, 's', 2)).toEqual([{ kind: 'time', viewToYear: 2020, labelToYear: 2021 }]);
   });
 });

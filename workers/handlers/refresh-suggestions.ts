@@ -1,10 +1,13 @@
 import type { ParsedJobPayload } from '../../src/jobs/definitions.ts';
-import type { CollaboratorsService } from '../../src/services/collaborators-service.ts';
+import type { CachedCollaborators } from '../../src/services/cached-collaborators.ts';
 import type { ProfileTopicsService } from '../../src/services/profile-topics-service.ts';
 
 /** Recomputes a researcher's cached collaborator suggestions and ranks their profile topics again. */
 export async function refreshSuggestions(
-  services: { collaborators: CollaboratorsService; profileTopics: ProfileTopicsService },
+  services: {
+    collaborators: Pick<CachedCollaborators, 'refreshCached'>;
+    profileTopics: ProfileTopicsService;
+  },
   payload: ParsedJobPayload<'refresh-suggestions'>,
 ) {
   const [cached, topics] = await Promise.all([

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CollaboratorOptions } from '../../recommend/collaborator-ranking.ts';
-import type { CollaboratorsService } from '../../services/collaborators-service.ts';
+import type { CachedCollaborators } from '../../services/cached-collaborators.ts';
 import { collaboratorsQuery, suggestBody, suggestionsResponse } from '../schemas/collaborators.ts';
 import { errorResponses, idParams, page } from '../schemas/common.ts';
 
@@ -40,7 +40,7 @@ function appliedOptions(o: CollaboratorOptions) {
 }
 
 export function collaboratorsRoutes(
-  collaborators: CollaboratorsService,
+  collaborators: CachedCollaborators,
   requestTraining: () => Promise<string>,
 ): FastifyPluginAsyncZod {
   return async (app) => {
