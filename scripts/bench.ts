@@ -119,7 +119,7 @@ const rssOf = (child: ChildProcess) =>
   Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
 
 try {
-  show(await runtimeRow(textsOf(papers.slice(0, size.runtimeTexts)), scratch));
+  show(await runtimeRow(config, textsOf(papers.slice(0, size.runtimeTexts)), scratch));
   // Import: the CLI on papers it has never embedded (an empty cache), with a worker following the changes.
   {
     const prefix = `bench-import-${process.pid}`;

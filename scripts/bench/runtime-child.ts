@@ -1,24 +1,24 @@
-// One onnxruntime-node build embedding the bench's texts, in a process of its own: two builds loaded
-// into one process share symbols and corrupt each other's heap (the bench crashed later with "double
-// free or corruption"). Prints { version, ms, vectors } as JSON. Usage: runtime-child.ts <package> <texts.json>
+// One onnxruntime-node build embedding the bench's texts, in a process of its own that loads nothing
+// else of onnxruntime: two builds loaded into one process share symbols and corrupt each other's heap,
+// and transformers.js would bring a build of its own. The parent tokenizes; this runs the model.
+// Prints { version, ms, vectors } as JSON. Usage: runtime-child.ts <package> <tokenized.json>
 import fs from 'node:fs';
 import path from 'node:path';
-import { AutoTokenizer, env } from '@xenova/transformers';
 import type ort from 'onnxruntime-node';
 import { loadConfig } from '../../src/config.ts';
 import { meanPoolNormalized } from '../../src/embedding/pooling.ts';
 
-const [runtimeName, textsFile] = process.argv.slice(2) as [string, string];
+/** One text's token ids, attention mask and token types, as the tokenizer gave them. */
+export type TokenizedText = Record<string, number[]>;
+
+const [runtimeName, tokenizedFile] = process.argv.slice(2) as [string, string];
 const config = loadConfig();
 const loaded = (await import(runtimeName)) as { default?: typeof ort };
 const runtime = loaded.default ?? (loaded as unknown as typeof ort);
 const version = (await import(`${runtimeName}/package.json`, { with: { type: 'json' } })).default
   .version as string;
-const texts = JSON.parse(fs.readFileSync(textsFile, 'utf8')) as string[];
+const tokenized = JSON.parse(fs.readFileSync(tokenizedFile, 'utf8')) as TokenizedText[];
 
-env.allowRemoteModels = false;
-env.localModelPath = `${config.model.dir}/`;
-const tokenizer = await AutoTokenizer.from_pretrained(config.model.name);
 const file = path.join(
   config.model.dir,
   config.model.name,
@@ -30,20 +30,20 @@ const session = await runtime.InferenceSession.create(file, {
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
 });
-const embed = async (text: string) => {
-  const inputs = tokenizer([text], { padding: true, truncation: true });
+const embed = async (text: TokenizedText) => {
+  const tokens = text.input_ids!.length;
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
-    feeds[name] = new runtime.Tensor('int64', inputs[name].data as BigInt64Array, inputs[name].dims);
+    feeds[name] = new runtime.Tensor('int64', BigInt64Array.from(text[name]!, BigInt), [1, tokens]);
   }
   const hidden = (await session.run(feeds)).last_hidden_state!;
   const [b, s, d] = hidden.dims as [number, number, number];
-  return meanPoolNormalized(hidden.data as Float32Array, inputs.attention_mask.data, b, s, d)[0]!;
+  return meanPoolNormalized(hidden.data as Float32Array, text.attention_mask!, b, s, d)[0]!;
 };
 
-await embed(texts[0]!);
+await embed(tokenized[0]!);
 const vectors: number[][] = [];
 const started = performance.now();
-for (const text of texts) vectors.push(Array.from(await embed(text)));
+for (const text of tokenized) vectors.push(Array.from(await embed(text)));
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({ version, ms, vectors }));

@@ -18,12 +18,38 @@ export type TransformersOptions = {
 
 export const MODEL_DIMENSION = 384;
 
-/** Vectors of different versions are never mixed (caches, index snapshots). */
+/**
+ * Vectors of different versions are never mixed (caches, index snapshots). The runtime's minor version
+ * is part of it: the int8 kernels of onnxruntime 1.14 and 1.30 give vectors at cosine 0.998–0.999.
+ */
 export function modelVersionOf(options: Pick<TransformersOptions, 'modelName' | 'quantized'>): string {
-  return `${options.modelName}:${options.quantized ? 'int8' : 'fp32'}:mean:256`;
+  const runtime = ort.env.versions.node?.split('.').slice(0, 2).join('.') ?? 'unknown';
+  return `${options.modelName}:${options.quantized ? 'int8' : 'fp32'}:mean:256:ort-${runtime}`;
 }
 
 type Loaded = { tokenizer: PreTrainedTokenizer; session: ort.InferenceSession };
+
+/** Token ids, attention mask and token types of a batch, padded to its longest text, as int64 rows. */
+export type TokenizedBatch = { inputs: Record<string, BigInt64Array>; dims: [number, number] };
+
+/**
+ * Tokenizes texts (padded to the longest, truncated at the model's 256 tokens) into plain int64 rows.
+ * The tokenizer is asked for arrays, not its own tensors: those wrap the onnxruntime of transformers.js
+ * 2's day and come out empty with the onnxruntime in use.
+ */
+export function tokenize(tokenizer: PreTrainedTokenizer, texts: string[]): TokenizedBatch {
+  const encoded = tokenizer(texts, { padding: true, truncation: true, return_tensor: false }) as Record<
+    string,
+    number[][]
+  >;
+  const rows = encoded.input_ids!;
+  const dims: [number, number] = [rows.length, rows[0]?.length ?? 0];
+  const inputs: Record<string, BigInt64Array> = {};
+  for (const [name, values] of Object.entries(encoded)) {
+    inputs[name] = BigInt64Array.from(values.flat(), (v) => BigInt(v));
+  }
+  return { inputs, dims };
+}
 
 /**
  * all-MiniLM-L6-v2 from the local models/ folder only: transformers.js tokenizes, and the ONNX
@@ -74,20 +100,17 @@ export class TransformersEmbedder implements Embedder {
     const result = new Array<Float32Array>(texts.length);
     for (let start = 0; start < order.length; start += this.options.batchSize) {
       const slice = order.slice(start, start + this.options.batchSize);
-      const inputs = tokenizer(
+      const { inputs, dims } = tokenize(
+        tokenizer,
         slice.map((i) => texts[i]!),
-        { padding: true, truncation: true },
       );
       const feeds: Record<string, ort.Tensor> = {};
-      for (const name of session.inputNames) {
-        const tensor = inputs[name];
-        feeds[name] = new ort.Tensor('int64', tensor.data as BigInt64Array, tensor.dims as number[]);
-      }
+      for (const name of session.inputNames) feeds[name] = new ort.Tensor('int64', inputs[name]!, dims);
       const hidden = (await session.run(feeds)).last_hidden_state!;
       const [batch, seqLen, dim] = hidden.dims as [number, number, number];
       const vectors = meanPoolNormalized(
         hidden.data as Float32Array,
-        inputs.attention_mask.data,
+        inputs.attention_mask!,
         batch,
         seqLen,
         dim,

@@ -1,0 +1,15 @@
+// Starts and stops an embedding pool several times in one process, with a session on this thread too
+// (as the worker and the evaluation have), embedding with each; prints "cycles done" when it gets through.
+import { loadConfig } from '../../src/config.ts';
+import { modelOptions } from '../../src/container.ts';
+import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
+import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+
+const config = loadConfig();
+await new TransformersEmbedder(modelOptions(config)).embed(['a session on the main thread']);
+for (let cycle = 0; cycle < Number(process.argv[2]); cycle++) {
+  const pool = new PooledEmbedder({ ...modelOptions(config), threads: 2, queueMax: 100 });
+  await pool.embed(Array.from({ length: 16 }, (_, i) => `text ${i} of cycle ${cycle}`));
+  await pool.close();
+}
+console.log('cycles done');

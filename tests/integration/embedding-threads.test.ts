@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('embedding threads', () => {
+  it('when embedding pools are started and stopped again and again in one process, then the process lives on', () => {
+    // onnxruntime-node 1.14 aborted such a process ("free(): invalid pointer", "double free or
+    // corruption") in most runs: the benchmark's intermittent crash, and a risk for every restart of
+    // the API's threads in one process.
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'tests/helpers/embedding-pool-cycles.ts', '6'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect({ status: run.status, signal: run.signal, stdout: run.stdout.trim() }).toEqual({
+      status: 0,
+      signal: null,
+      stdout: 'cycles done',
+    });
+  }, 130_000);
+});
