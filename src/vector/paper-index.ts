@@ -59,6 +59,7 @@ export class PaperIndex {
   private timer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private readonly derived: DerivedPaperIndex[] = [];
+  private changes = 0;
 
   constructor(
     private readonly papers: PaperRepository,
@@ -76,6 +77,7 @@ export class PaperIndex {
   /** Loads the snapshot or rebuilds from Redis, then applies every change made since. */
   async open(): Promise<{ rebuilt: boolean }> {
     this.epoch = await this.papers.epoch();
+    this.changes += 1;
     const state = (await this.index.load(this.options.dir)) as SavedState | null;
     const trimmed = await this.papers.maxTrimmedChangeIds();
     const usable =
@@ -116,6 +118,7 @@ export class PaperIndex {
 
   private async rebuildNow(): Promise<void> {
     const started = Date.now();
+    this.changes += 1;
     this.index.clear();
     const from = await this.papers.latestChangeIds();
     for (let offset = 0; ; offset += REBUILD_PAGE) {
@@ -127,6 +130,8 @@ export class PaperIndex {
     }
     this.positions = from;
     this.dirty = true;
+    // Searches may have run on the half-built index meanwhile: their answers are not this version's.
+    this.changes += 1;
     for (const derived of this.derived) await derived.reset(this.index);
     await this.applyPendingChanges({ rebuildOnFailure: false });
     this.options.logger.info(
@@ -180,6 +185,7 @@ export class PaperIndex {
   }
 
   private async applyInMemory(changes: StoredChange[], entries: Map<string, PaperIndexEntry>): Promise<void> {
+    this.changes += 1;
     const paperChanges: PaperChange[] = [];
     const collaborations: [string, string][] = [];
     for (const change of changes) {
@@ -199,6 +205,14 @@ export class PaperIndex {
       }
     }
     for (const derived of this.derived) await derived.apply(paperChanges, this.index, collaborations);
+  }
+
+  /**
+   * Grows whenever what the index holds changes (a change applied, a rebuild, a snapshot loaded): an
+   * answer computed at one value is the answer for as long as the value stays.
+   */
+  get version(): number {
+    return this.changes;
   }
 
   /** The last change applied on each stream: the version of the data this index shows. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { type PaperFilters, paperFilter } from '../domain/paper-filters.ts';
 import type { PaperIndex } from './paper-index.ts';
 import type { SearchHit } from './vector-index.ts';
@@ -25,8 +26,18 @@ export interface PaperSearch {
   stats(): Promise<{ size: number; lagSeconds: number }>;
 }
 
-/** The paper index of this thread, as a PaperSearch. */
+/** Answers of similar-by-id kept per process: a popular paper's page asks the same question again and again. */
+const SIMILAR_ANSWERS_KEPT = 20_000;
+
+/**
+ * The paper index of this thread, as a PaperSearch. Similar-by-id answers are remembered with the
+ * index version they were computed at and served again only while the index still has that version
+ * (any change applied drops them all), so a remembered answer is always the answer a search would give.
+ */
 export function localPaperSearch(index: PaperIndex): PaperSearch {
+  const similarAnswers = new LRUCache<string, { version: number; hits: SearchHit[] | null }>({
+    max: SIMILAR_ANSWERS_KEPT,
+  });
   return {
     catchUp: () => index.catchUp(),
     inSync: () => index.inSync(),
@@ -37,18 +48,31 @@ export function localPaperSearch(index: PaperIndex): PaperSearch {
     },
     async similarTo(id, limit, filters, excludeSameAuthors) {
       await index.catchUp();
-      const vector = index.index.vectorOf(id);
-      const meta = index.index.metaOf(id);
-      if (!vector || !meta) return null;
-      const excluding: PaperFilters = {
-        ...filters,
-        excludeIds: [...(filters.excludeIds ?? []), id],
-        excludeAuthorIds: [
-          ...(filters.excludeAuthorIds ?? []),
-          ...(excludeSameAuthors ? meta.authorIds : []),
-        ],
-      };
-      return index.index.search(vector, limit, paperFilter(excluding));
+      const question = JSON.stringify([id, limit, filters, excludeSameAuthors]);
+      const remembered = similarAnswers.get(question);
+      if (remembered?.version === index.version) return remembered.hits;
+      const version = index.version;
+      const hits = searchSimilar(index, id, limit, filters, excludeSameAuthors);
+      similarAnswers.set(question, { version, hits });
+      return hits;
     },
   };
+}
+
+function searchSimilar(
+  index: PaperIndex,
+  id: string,
+  limit: number,
+  filters: PaperFilters,
+  excludeSameAuthors: boolean,
+): SearchHit[] | null {
+  const vector = index.index.vectorOf(id);
+  const meta = index.index.metaOf(id);
+  if (!vector || !meta) return null;
+  const excluding: PaperFilters = {
+    ...filters,
+    excludeIds: [...(filters.excludeIds ?? []), id],
+    excludeAuthorIds: [...(filters.excludeAuthorIds ?? []), ...(excludeSameAuthors ? meta.authorIds : [])],
+  };
+  return index.index.search(vector, limit, paperFilter(excluding));
 }

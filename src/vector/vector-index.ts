@@ -24,6 +24,10 @@ const EXACT_SEARCH_MAX_MATCHES = 2000;
  * costs speed, never results: a short HNSW answer widens ef and ends in an exact search.
  */
 const FILTER_SAMPLE = 512;
+/** Filters that pass at least this share of the items are applied after an unfiltered search. */
+const POST_FILTER_MIN_SHARE = 0.5;
+/** Items asked for beyond the expected need when filtering afterwards. */
+const POST_FILTER_SPARE = 8;
 const INITIAL_CAPACITY = 1024;
 
 /**
@@ -142,6 +146,10 @@ export class VectorIndex<M> {
       matches = this.estimateMatches(accepts);
       if (matches <= Math.max(limit, EXACT_SEARCH_MAX_MATCHES))
         return this.exactSearch(vector, limit, accepts);
+      if (matches >= this.live * POST_FILTER_MIN_SHARE) {
+        const hits = this.postFilteredSearch(query, limit, matches, accepts);
+        if (hits) return hits;
+      }
     }
     const wanted = Math.min(limit, matches);
     for (let ef = Math.max(this.settings.efSearch, wanted); ; ef *= 4) {
@@ -158,6 +166,34 @@ export class VectorIndex<M> {
         }));
       }
     }
+  }
+
+  /**
+   * A filter that lets most items through (e.g. "not this paper") is applied to the answer of an
+   * unfiltered search for a few more items than asked, instead of inside hnswlib, which calls back into
+   * JavaScript for every item it visits (that callback was most of a similar-paper search). Null when
+   * too few of the answer pass: the caller then filters inside the search.
+   */
+  private postFilteredSearch(
+    query: number[],
+    limit: number,
+    matches: number,
+    accepts: (label: number) => boolean,
+  ): SearchHit[] | null {
+    const expected = Math.ceil(limit / (matches / this.live)) + POST_FILTER_SPARE;
+    // The items a filter leaves out can be the nearest ones (a paper's own authors' papers): one wider try.
+    for (const wanted of [expected, expected * 4].map((n) => Math.min(this.live, n))) {
+      this.hnsw.setEf(Math.max(this.settings.efSearch, wanted));
+      const result = this.hnsw.searchKnn(query, wanted);
+      this.hnsw.setEf(this.settings.efSearch);
+      const hits: SearchHit[] = [];
+      for (let i = 0; i < result.neighbors.length && hits.length < limit; i++) {
+        const label = result.neighbors[i]!;
+        if (accepts(label)) hits.push({ id: this.ids[label]!, score: 1 - result.distances[i]! });
+      }
+      if (hits.length >= limit || result.neighbors.length >= this.live) return hits;
+    }
+    return null;
   }
 
   /** How many items pass `accepts`: counted when the index is small, else estimated from an even sample. */

@@ -83,6 +83,19 @@ describe('papers API on the 500-paper ACL sample', () => {
     expect(first.page.nextOffset).toBe(10);
   });
 
+  it('when a closer paper arrives or a listed one goes, then the same question gets the new answer', async () => {
+    const source = byId.get('2022.wmt-1.102')!;
+    const before = (await similar(source.id, 'limit=5')).items.map((i) => i.paper.id);
+    const twin = { ...source, id: 'test.twin-1', authors: [{ id: 'twin-author', name: 'Twin Author' }] };
+    const stored = await t.app.inject({ method: 'POST', url: '/v1/papers', payload: twin });
+    expect(stored.statusCode).toBe(200);
+    const withTwin = (await similar(source.id, 'limit=5')).items.map((i) => i.paper.id);
+    expect(withTwin).toEqual(['test.twin-1', ...before.slice(0, 4)]);
+    const removed = await t.app.inject({ method: 'DELETE', url: '/v1/papers/test.twin-1' });
+    expect(removed.statusCode).toBe(204);
+    expect((await similar(source.id, 'limit=5')).items.map((i) => i.paper.id)).toEqual(before);
+  });
+
   it('excludes papers sharing an author when asked', async () => {
     const source = byId.get('2022.wmt-1.102')!;
     const authors = new Set(source.authors.map((a) => a.id));

@@ -84,6 +84,16 @@ describe('vector index', () => {
     expect(calls).toBeLessThan(data.length / 2);
   });
 
+  it('when a broad filter leaves out exactly the nearest items, then the page is still full and near the exact answer', () => {
+    const index = build();
+    const nearest = new Set(exactTop(data, data[0]!, 120, () => true).map((i) => `p${i}`));
+    const hits = index.search(data[0]!, 10, (id) => !nearest.has(id));
+    expect(hits).toHaveLength(10);
+    for (const hit of hits) expect(nearest.has(hit.id)).toBe(false);
+    const exact = exactTop(data, data[0]!, 10, (i) => !nearest.has(`p${i}`)).map((i) => `p${i}`);
+    expect(hits.filter((h) => exact.includes(h.id)).length).toBeGreaterThanOrEqual(8);
+  });
+
   it('answers a very selective filter exactly although it only samples to estimate selectivity', () => {
     const index = build();
     // 12 of 3000 items match: too few for a 512-item sample to count reliably.
