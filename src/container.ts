@@ -33,6 +33,7 @@ import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
 import { CitationIndex } from './vector/citation-index.ts';
 import { PaperIndex } from './vector/paper-index.ts';
+import { PaperMatcher } from './vector/paper-matcher.ts';
 import { localPaperSearch, type PaperSearch } from './vector/paper-search.ts';
 import { ResearcherIndex } from './vector/researcher-index.ts';
 
@@ -225,7 +226,9 @@ export function createContainer(
   const citationIndex = new CitationIndex(repositories.citations, path.join(indexDir, 'citations'));
   paperIndex.attach(citationIndex);
   const paperSearch = localPaperSearch(paperIndex);
+  const matcher = new PaperMatcher();
   const rankingModel = new RankingModelService({
+    matcher,
     models: storage.models,
     researchers: repositories.researchers,
     paperIndex,
@@ -244,6 +247,7 @@ export function createContainer(
     citationIndex,
     paperIndex,
     embedder,
+    matcher,
     cache: suggestionCache,
     models: rankingModel,
     feedback: new InvitationFeedback(repositories.invitations),

@@ -1,4 +1,4 @@
-import type { PaperMeta } from '../domain/paper-filters.ts';
+import { type PaperMeta, venueParts } from '../domain/paper-filters.ts';
 
 /** Joint papers, the year of the latest, and whether the two accepted to collaborate through PeerScout. */
 export type CoauthorEdge = { count: number; latestYear: number; accepted?: boolean };
@@ -14,6 +14,14 @@ export class ResearchGraph {
   private readonly papers = new Map<string, PaperMeta>();
   private readonly papersByResearcher = new Map<string, Set<string>>();
   private readonly edges = new Map<string, Map<string, CoauthorEdge>>();
+  /**
+   * Each researcher's papers in id order and newest first, worked out when first asked and dropped when
+   * their papers change: a suggestion request reads them for hundreds of candidates.
+   */
+  private readonly orders = new Map<
+    string,
+    { byId: readonly string[]; newestFirst: readonly string[]; venues?: ReadonlyMap<string, number> }
+  >();
   private newestYear = 0;
 
   static fromPapers(entries: Iterable<{ id: string; meta: PaperMeta }>): ResearchGraph {
@@ -52,8 +60,18 @@ export class ResearchGraph {
    * order papers arrived in: an index applies changes in whatever order it reads them, and two
    * processes must rank alike.
    */
-  papersOf(researcher: string): string[] {
-    return [...(this.papersByResearcher.get(researcher) ?? [])].sort(byId);
+  papersOf(researcher: string): readonly string[] {
+    return this.ordersOf(researcher).byId;
+  }
+
+  private ordersOf(researcher: string) {
+    let orders = this.orders.get(researcher);
+    if (!orders) {
+      const own = this.papersByResearcher.get(researcher) ?? [];
+      orders = { byId: [...own].sort(byId), newestFirst: this.newestFirst(own) };
+      this.orders.set(researcher, orders);
+    }
+    return orders;
   }
 
   /** Paper ids ordered newest first, papers of one year in id order. */
@@ -63,9 +81,26 @@ export class ResearchGraph {
     );
   }
 
+  /** How many of the papers count each venue (a paper of 'acl+ijcnlp' counts for both). */
+  venueCounts(paperIds: Iterable<string>): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const id of paperIds) {
+      for (const venue of venueParts(this.papers.get(id)?.venue ?? ''))
+        counts.set(venue, (counts.get(venue) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** venueCounts of all of a researcher's papers. */
+  venuesOf(researcher: string): ReadonlyMap<string, number> {
+    const orders = this.ordersOf(researcher);
+    orders.venues ??= this.venueCounts(orders.byId);
+    return orders.venues;
+  }
+
   /** A researcher's papers, newest first. */
-  papersNewestFirst(researcher: string): string[] {
-    return this.newestFirst(this.papersByResearcher.get(researcher) ?? []);
+  papersNewestFirst(researcher: string): readonly string[] {
+    return this.ordersOf(researcher).newestFirst;
   }
 
   paperCountOf(researcher: string): number {
@@ -82,10 +117,8 @@ export class ResearchGraph {
 
   /** The year of the researcher's newest paper, or 0. */
   latestYear(researcher: string): number {
-    let latest = 0;
-    for (const id of this.papersByResearcher.get(researcher) ?? [])
-      latest = Math.max(latest, this.papers.get(id)!.year);
-    return latest;
+    const newest = this.ordersOf(researcher).newestFirst[0];
+    return newest === undefined ? 0 : this.papers.get(newest)!.year;
   }
 
   /** Adds or replaces a paper; returns the ids of researchers whose papers or edges changed. */
@@ -95,6 +128,7 @@ export class ResearchGraph {
     this.newestYear = Math.max(this.newestYear, meta.year);
     for (const author of meta.authorIds) {
       touched.add(author);
+      this.orders.delete(author);
       let own = this.papersByResearcher.get(author);
       if (!own) {
         own = new Set();
@@ -128,6 +162,7 @@ export class ResearchGraph {
     this.papers.delete(id);
     for (const author of meta.authorIds) {
       touched.add(author);
+      this.orders.delete(author);
       const own = this.papersByResearcher.get(author);
       own?.delete(id);
       if (own?.size === 0) this.papersByResearcher.delete(author);

@@ -29,7 +29,7 @@ export type RankingQuery = {
   researcher?: string;
   interests: Interests;
   /** The query's papers, newest first (empty for a visitor with only text). */
-  paperIds: string[];
+  paperIds: readonly string[];
 };
 
 export type Candidate = { id: string; sources: Set<CandidateSource>; hops?: number; ppr?: number };

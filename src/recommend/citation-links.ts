@@ -26,7 +26,7 @@ export type CitationCounts = { citesYou: number; youCite: number; sharedReferenc
  * candidates' bibliographies.
  */
 export function citationLinksByPerson(
-  queryPapers: string[],
+  queryPapers: readonly string[],
   citations: CitationGraph,
   graph: ResearchGraph,
 ): CitationLinksByPerson {

@@ -104,7 +104,7 @@ export function sharedTerms(
   return [...terms];
 }
 
-function textsOf(ids: string[], papers: Map<string, PaperWithTerms>): PaperWithTerms[] {
+function textsOf(ids: readonly string[], papers: Map<string, PaperWithTerms>): PaperWithTerms[] {
   return ids.slice(0, PAPERS_FOR_PHRASES).flatMap((id) => {
     const paper = papers.get(id);
     return paper ? [paper] : [];

@@ -1,4 +1,3 @@
-import { venueParts } from '../domain/paper-filters.ts';
 import {
   adamicAdar,
   commonNeighbours,
@@ -13,6 +12,7 @@ import {
   type Interests,
   RECENCY_HALF_LIFE_YEARS,
 } from '../vector/interests.ts';
+import type { PaperMatch, VectorOf } from '../vector/paper-matcher.ts';
 import type { Candidate, RankingData, RankingQuery } from './candidates.ts';
 import { type CitationCounts, citationCountsOf, citationLinksByPerson } from './citation-links.ts';
 
@@ -57,16 +57,7 @@ export type ScoredFeatures = {
 const PAPERS_COMPARED = 12;
 const MAX_YEARS_INACTIVE = 10;
 
-function venueProfile(graph: ResearchGraph, paperIds: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const id of paperIds) {
-    for (const venue of venueParts(graph.paper(id)?.venue ?? ''))
-      counts.set(venue, (counts.get(venue) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function profileCosine(a: Map<string, number>, b: Map<string, number>): number {
+function profileCosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -78,10 +69,12 @@ function profileCosine(a: Map<string, number>, b: Map<string, number>): number {
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
-type QueryPaper = { id: string; vector: Float32Array };
-
 /** The query's side of the closest pair: its newest papers' vectors, or its interest centroids without papers. */
-function queryPaperVectors(data: RankingData, mine: string[], queryInterests: Interests): QueryPaper[] {
+function queryPaperVectors(
+  data: RankingData,
+  mine: readonly string[],
+  queryInterests: Interests,
+): VectorOf[] {
   if (mine.length === 0)
     return queryInterests.centroids.map((c, i) => ({ id: `interest-${i}`, vector: c.vector }));
   return data.graph
@@ -93,52 +86,50 @@ function queryPaperVectors(data: RankingData, mine: string[], queryInterests: In
     });
 }
 
+/** The papers of one candidate that the closest pair looks at: their newest. */
+function comparedPapersOf(graph: ResearchGraph, researcher: string): string[] {
+  return graph.papersNewestFirst(researcher).slice(0, PAPERS_COMPARED);
+}
+
 /**
- * The most similar pair of (query paper, candidate paper), among the newest papers of each. The query's
- * vectors are held transposed, so one pass over a candidate paper's vector gives its cosine with every
- * query paper (1.7× as fast here as one dot product per pair), and each candidate paper's best
- * match is worked out once per query: candidates who wrote together share papers.
+ * What the closest-pair feature compares for one query: the query's newest papers (or interests) and
+ * the newest papers of every candidate, each paper once. A PaperMatcher finds each candidate paper's
+ * closest query paper for all of them in one go; featuresForQuery reads the answer (its context's
+ * `paperMatches`).
  */
-function closestPairFinder(data: RankingData, mine: QueryPaper[]) {
-  const count = mine.length;
-  const dimension = mine[0]?.vector.length ?? 0;
-  const transposed = new Float32Array(count * dimension);
-  mine.forEach(({ vector }, i) => {
-    for (let d = 0; d < dimension; d++) transposed[d * count + i] = vector[d]!;
-  });
-  const sums = new Float64Array(count);
-  const bestMatch = new Map<string, { mine: string; similarity: number } | null>();
-  const matchOf = (theirId: string) => {
-    if (bestMatch.has(theirId)) return bestMatch.get(theirId)!;
-    const theirVector = data.paperVector(theirId);
-    let best: { mine: string; similarity: number } | null = null;
-    if (theirVector && count > 0) {
-      sums.fill(0);
-      for (let d = 0; d < dimension; d++) {
-        const value = theirVector[d]!;
-        const row = d * count;
-        for (let i = 0; i < count; i++) sums[i]! += transposed[row + i]! * value;
-      }
-      let bestIndex = 0;
-      for (let i = 1; i < count; i++) if (sums[i]! > sums[bestIndex]!) bestIndex = i;
-      best = { mine: mine[bestIndex]!.id, similarity: sums[bestIndex]! };
+export function papersToCompare(
+  query: RankingQuery,
+  candidates: Iterable<string>,
+  data: RankingData,
+): { mine: VectorOf[]; theirs: VectorOf[] } {
+  const theirs = new Map<string, Float32Array>();
+  for (const candidate of candidates) {
+    for (const id of comparedPapersOf(data.graph, candidate)) {
+      const vector = theirs.has(id) ? undefined : data.paperVector(id);
+      if (vector) theirs.set(id, vector);
     }
-    bestMatch.set(theirId, best);
-    return best;
+  }
+  return {
+    mine: queryPaperVectors(data, query.paperIds, query.interests),
+    theirs: [...theirs].map(([id, vector]) => ({ id, vector })),
   };
-  return (theirs: string[]): PaperPair | null => {
-    let best: PaperPair | null = null;
-    for (const theirId of data.graph.newestFirst(theirs).slice(0, PAPERS_COMPARED)) {
-      const match = matchOf(theirId);
-      if (match && (!best || match.similarity > best.similarity))
-        best = { mine: match.mine, theirs: theirId, similarity: match.similarity };
-    }
-    return best;
-  };
+}
+
+/** The most similar pair of (query paper, candidate paper), among the newest papers of each. */
+function closestPair(graph: ResearchGraph, candidate: string, matches: ReadonlyMap<string, PaperMatch>) {
+  let best: PaperPair | null = null;
+  for (const theirs of comparedPapersOf(graph, candidate)) {
+    const match = matches.get(theirs);
+    if (match && (!best || match.similarity > best.similarity))
+      best = { mine: match.mine, theirs, similarity: match.similarity };
+  }
+  return best;
 }
 
 export type FeatureContext = {
   referenceYear: number;
+  /** Each compared candidate paper's closest query paper (see papersToCompare). */
+  paperMatches: ReadonlyMap<string, PaperMatch>;
   affiliations: (researcher: string) => string[];
   queryAffiliations: string[];
 };
@@ -154,8 +145,7 @@ export function featuresForQuery(
   context: FeatureContext,
 ): (candidate: Candidate) => ScoredFeatures | null {
   const { graph } = data;
-  const closestPaperPair = closestPairFinder(data, queryPaperVectors(data, query.paperIds, query.interests));
-  const myVenues = venueProfile(graph, query.paperIds);
+  const myVenues = graph.venueCounts(query.paperIds);
   const queryInstitutions = new Set(context.queryAffiliations.map((a) => a.toLowerCase()));
   const q = query.researcher;
   const citationLinks = citationLinksByPerson(query.paperIds, data.citations, graph);
@@ -164,7 +154,7 @@ export function featuresForQuery(
     if (!interests) return null;
     const theirPapers = graph.papersOf(candidate.id);
     const best = bestInterestMatch(query.interests, interests);
-    const closestPair = closestPaperPair(theirPapers);
+    const pair = closestPair(graph, candidate.id, context.paperMatches);
     const sameInstitution = context
       .affiliations(candidate.id)
       .some((a) => queryInstitutions.has(a.toLowerCase()));
@@ -173,13 +163,13 @@ export function featuresForQuery(
     const features: Features = {
       topicSimilarity: best.similarity,
       meanTopicSimilarity: cosineOfUnitVectors(query.interests.mean, interests.mean),
-      closestPaperSimilarity: closestPair?.similarity ?? 0,
+      closestPaperSimilarity: pair?.similarity ?? 0,
       yearsSinceActive: Math.min(
         MAX_YEARS_INACTIVE,
         Math.max(0, context.referenceYear - graph.latestYear(candidate.id)),
       ),
       productivity: Math.log1p(theirPapers.length),
-      sharedVenues: profileCosine(myVenues, venueProfile(graph, theirPapers)),
+      sharedVenues: profileCosine(myVenues, graph.venuesOf(candidate.id)),
       sameInstitution: sameInstitution ? 1 : 0,
       commonNeighbours: q ? Math.log1p(commonNeighbours(graph, q, candidate.id)) : 0,
       adamicAdar: Math.log1p(aa),
@@ -197,6 +187,6 @@ export function featuresForQuery(
       citedByQuery: Math.log1p(citations.youCite),
       sharedReferences: Math.log1p(citations.sharedReferences),
     };
-    return { features, closestPair, bestInterest: best.a, citations };
+    return { features, closestPair: pair, bestInterest: best.a, citations };
   };
 }

@@ -55,7 +55,7 @@ export function planGraphSlice(
   focus: string,
   graph: ResearchGraph,
   citations: CitationGraph,
-  paperIdsNewestFirst: string[],
+  paperIdsNewestFirst: readonly string[],
   similarTo: (paperId: string, exclude: Set<string>) => { id: string; score: number }[],
   options: { depth: number; limit: number },
 ): GraphSlicePlan {

@@ -87,7 +87,10 @@ const HALF_BONUS_LINKS = 2;
  * with one of theirs (co-citation). Never their own papers, nor the papers they already cite: those
  * they know.
  */
-export function citationLinkCounts(queryPapers: string[], citations: CitationGraph): Map<string, number> {
+export function citationLinkCounts(
+  queryPapers: readonly string[],
+  citations: CitationGraph,
+): Map<string, number> {
   const mine = new Set(queryPapers);
   const references = new Set(queryPapers.flatMap((paper) => [...citations.cites(paper)]));
   const counts = new Map<string, number>();

@@ -2,10 +2,17 @@ import seedrandom from 'seedrandom';
 import type { PaperMeta } from '../domain/paper-filters.ts';
 import type { CitationGraph } from '../graph/citation-graph.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
+import type { PaperMatcher } from '../vector/paper-matcher.ts';
 import type { VectorIndex } from '../vector/vector-index.ts';
 import type { RankingQuery } from './candidates.ts';
 import { collaboratorOptions, collectCandidates } from './collaborator-ranking.ts';
-import { ALL_FEATURES, type FeatureName, featuresForQuery, TOPIC_FEATURES } from './features.ts';
+import {
+  ALL_FEATURES,
+  type FeatureName,
+  featuresForQuery,
+  papersToCompare,
+  TOPIC_FEATURES,
+} from './features.ts';
 import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
@@ -26,6 +33,7 @@ export type TrainingOptions = {
   citations: CitationGraph;
   /** Affiliations of researchers as known at the end of a year. */
   affiliationsAsOf: (ids: string[], year: number) => Promise<Map<string, string[]>>;
+  matcher: PaperMatcher;
 };
 
 export type TrainingSplit =
@@ -122,9 +130,14 @@ async function addTrainingRows(
     const paperIds = view.graph.papersNewestFirst(researcher);
     const query: RankingQuery = { researcher, interests, paperIds };
     const candidates = collectCandidates(query, view, TRAINING_OPTIONS);
-    const affiliations = await options.affiliationsAsOf([researcher, ...candidates.keys()], viewYear);
+    const { mine, theirs } = papersToCompare(query, candidates.keys(), view);
+    const [affiliations, paperMatches] = await Promise.all([
+      options.affiliationsAsOf([researcher, ...candidates.keys()], viewYear),
+      options.matcher.closest(mine, theirs),
+    ]);
     const context = {
       referenceYear: viewYear,
+      paperMatches,
       affiliations: (id: string) => affiliations.get(id) ?? [],
       queryAffiliations: affiliations.get(researcher) ?? [],
     };

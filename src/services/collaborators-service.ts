@@ -18,6 +18,7 @@ import {
   type SuggestionResult,
   sharedTerms,
 } from '../recommend/explanations.ts';
+import { papersToCompare } from '../recommend/features.ts';
 import { LiveRankingData } from '../recommend/ranking-data.ts';
 import type { JsonStore } from '../storage/json-store.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
@@ -25,6 +26,7 @@ import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { CitationIndex } from '../vector/citation-index.ts';
 import { type Interests, researcherInterests } from '../vector/interests.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
+import type { PaperMatcher } from '../vector/paper-matcher.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import { CACHED_OPTIONS, type CachedSuggestions } from './cached-suggestions.ts';
 import type { InvitationFeedback } from './invitation-feedback.ts';
@@ -42,6 +44,7 @@ type Deps = {
   models: RankingModelService;
   cache: JsonStore<CachedSuggestions>;
   embedder: Embedder;
+  matcher: PaperMatcher;
 };
 
 /**
@@ -150,8 +153,8 @@ export class CollaboratorsService {
     options: CollaboratorOptions,
     queryAffiliations: string[] = [],
   ): Promise<SuggestionResult> {
-    const { ranked, records, model } = await this.rank(data, query, options, queryAffiliations);
-    const items = await this.explain(data, query, ranked, records);
+    const { ranked, model } = await this.rank(data, query, options, queryAffiliations);
+    const items = await this.explain(data, query, ranked);
     const method: RankingMethod = model
       ? {
           kind: 'learned',
@@ -176,17 +179,15 @@ export class CollaboratorsService {
   ) {
     const candidates = collectCandidates(query, data, options);
     const ids = [...candidates.keys()];
-    const [stored, affiliations, models] = await Promise.all([
-      this.deps.researchers.getMany(ids),
-      this.deps.researchers.affiliationsAsOf(ids),
+    const { mine, theirs } = papersToCompare(query, ids, data);
+    const [stored, models, paperMatches] = await Promise.all([
+      this.deps.researchers.rankingProfiles(ids),
       this.deps.models.current(),
+      this.deps.matcher.closest(mine, theirs),
     ]);
     const profiles = new Map<string, CandidateProfile>();
-    const records = new Map<string, CandidateRecord>();
-    stored.forEach((record, i) => {
-      if (!record) return;
-      profiles.set(ids[i]!, { ...record, affiliations: affiliations.get(ids[i]!) ?? [] });
-      records.set(ids[i]!, record);
+    stored.forEach((profile, i) => {
+      if (profile) profiles.set(ids[i]!, profile);
     });
     const inGraph = query.researcher !== undefined && data.graph.hasResearcher(query.researcher);
     const model = models ? (inGraph ? models.graph : models.topic) : null;
@@ -197,13 +198,14 @@ export class CollaboratorsService {
       (id) => profiles.get(id),
       {
         referenceYear: data.graph.latestPaperYear,
+        paperMatches,
         affiliations: (id) => profiles.get(id)?.affiliations ?? [],
         queryAffiliations,
       },
       options,
       model,
     );
-    return { ranked, records, model };
+    return { ranked, model };
   }
 
   /** Fetches what the evidence needs (papers, names, term frequencies), then explains each suggestion. */
@@ -211,13 +213,18 @@ export class CollaboratorsService {
     data: LiveRankingData,
     query: RankingQuery,
     ranked: RankedCollaborator[],
-    records: Map<string, CandidateRecord>,
   ): Promise<CollaboratorSuggestion[]> {
     const plan = planExplanations(query, ranked, data.graph);
-    const [stored, mutualRecords] = await Promise.all([
+    const rankedIds = ranked.map((r) => r.id);
+    const [stored, mutualRecords, rankedRecords] = await Promise.all([
       this.deps.papers.getManyWithTerms(plan.paperIds),
       this.deps.researchers.getMany(plan.mutualIds),
+      this.deps.researchers.getMany(rankedIds),
     ]);
+    const records = new Map<string, CandidateRecord>();
+    rankedRecords.forEach((record, i) => {
+      if (record) records.set(rankedIds[i]!, record);
+    });
     const papers = new Map<string, PaperWithTerms>();
     stored.forEach((paper, i) => {
       if (paper) papers.set(plan.paperIds[i]!, paper);

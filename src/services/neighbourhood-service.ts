@@ -43,7 +43,7 @@ export class NeighbourhoodService {
 
   private async interests(
     id: string,
-  ): Promise<{ record: ResearcherRecord; interests: Interests; paperIds: string[] }> {
+  ): Promise<{ record: ResearcherRecord; interests: Interests; paperIds: readonly string[] }> {
     const record = await this.deps.researchers.get(id);
     if (!record) throw new NotFoundError('researcher', id);
     await this.deps.paperIndex.catchUp();

@@ -1,9 +1,9 @@
 import type { Logger } from '../logger.ts';
-import type { RankerModel } from '../recommend/ranker.ts';
 import { trainRankers } from '../recommend/training.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
 import type { CitationIndex } from '../vector/citation-index.ts';
 import type { PaperIndex } from '../vector/paper-index.ts';
+import type { PaperMatcher } from '../vector/paper-matcher.ts';
 import type { ResearcherIndex } from '../vector/researcher-index.ts';
 import type { RankerModels, StoredRankingModels } from './stored-ranking-models.ts';
 
@@ -33,6 +33,7 @@ export class RankingModelService {
       paperIndex: PaperIndex;
       researcherIndex: ResearcherIndex;
       citationIndex: CitationIndex;
+      matcher: PaperMatcher;
       retrainGrowth: number;
       logger: Logger;
     },
@@ -75,6 +76,7 @@ export class RankingModelService {
       seed,
       citations: citationIndex.graph,
       affiliationsAsOf: (ids, year) => researchers.affiliationsAsOf(ids, year),
+      matcher: this.deps.matcher,
     });
     const models = learned ? { ...learned, storedPapers: paperIndex.index.size } : null;
     if (models) await this.deps.models.save(models);

@@ -119,7 +119,7 @@ export class PaperRepository {
     return this.projection.reconcile(graceMs, CHANGE_PARTITIONS);
   }
 
-  async getMany(ids: string[]): Promise<(Paper | null)[]> {
+  async getMany(ids: readonly string[]): Promise<(Paper | null)[]> {
     const data = await pipelined<string, string | null>(this.redis, ids, (p, id) =>
       p.hget(this.keys.paper(id), 'data'),
     );

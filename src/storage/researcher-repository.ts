@@ -55,6 +55,30 @@ export class ResearcherRepository {
     });
   }
 
+  /**
+   * What ranking needs of each researcher, for hundreds of candidates per request: whether they claimed
+   * their record and are open to collaborate, and the affiliations on their papers (null: no record).
+   */
+  async rankingProfiles(
+    ids: string[],
+  ): Promise<({ claimed: boolean; openToCollaborate: boolean; affiliations: string[] } | null)[]> {
+    const [flags, affiliations] = await Promise.all([
+      pipelined<string, (string | null)[]>(this.redis, ids, (p, id) =>
+        p.hmget(this.keys.researcher(id), 'name', 'claimed', 'openToCollaborate'),
+      ),
+      this.affiliationsAsOf(ids),
+    ]);
+    return ids.map((id, i) => {
+      const [name, claimed, openToCollaborate] = flags[i]!;
+      if (!name) return null;
+      return {
+        claimed: claimed === 'true',
+        openToCollaborate: openToCollaborate === 'true',
+        affiliations: affiliations.get(id) ?? [],
+      };
+    });
+  }
+
   async get(id: string): Promise<ResearcherRecord | null> {
     return (await this.getMany([id]))[0] ?? null;
   }

@@ -18,9 +18,11 @@ import {
   diversify,
   rankCandidates,
 } from '../../src/recommend/collaborator-ranking.ts';
+import { papersToCompare } from '../../src/recommend/features.ts';
 import { fitLogisticRegression } from '../../src/recommend/logistic-regression.ts';
 import { maximalMarginalRelevance, percentiles } from '../../src/recommend/ranker.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
+import { PaperMatcher } from '../../src/vector/paper-matcher.ts';
 import { VectorIndex } from '../../src/vector/vector-index.ts';
 
 const settings = { m: 8, efConstruction: 50, efSearch: 50 };
@@ -48,10 +50,10 @@ function queryOf(data: HistoricalRankingData, researcher: string): RankingQuery 
 }
 
 const options = collaboratorOptions({ limit: 10 });
-const context = { referenceYear: 2020, affiliations: () => [], queryAffiliations: [] };
+const matcher = new PaperMatcher();
 const noProfiles = () => undefined;
 
-function rank(
+async function rank(
   data: HistoricalRankingData,
   researcher: string,
   opts: Partial<CollaboratorOptions> = {},
@@ -59,7 +61,15 @@ function rank(
 ) {
   const query = queryOf(data, researcher);
   const merged = { ...options, ...opts };
-  return rankCandidates(query, collectCandidates(query, data, merged), data, profiles, context, merged, null);
+  const candidates = collectCandidates(query, data, merged);
+  const { mine, theirs } = papersToCompare(query, candidates.keys(), data);
+  const context = {
+    referenceYear: 2020,
+    paperMatches: await matcher.closest(mine, theirs),
+    affiliations: () => [],
+    queryAffiliations: [],
+  };
+  return rankCandidates(query, candidates, data, profiles, context, merged, null);
 }
 
 /**
@@ -168,8 +178,8 @@ describe('graph proximity on hand-made graphs', () => {
 });
 
 describe('collaborator ranking', () => {
-  it('ranks a triangle-closing candidate above a stranger on the same topic', () => {
-    const ids = rank(triangleWorld(), 'q').map((r) => r.id);
+  it('ranks a triangle-closing candidate above a stranger on the same topic', async () => {
+    const ids = (await rank(triangleWorld(), 'q')).map((r) => r.id);
     expect(ids.indexOf('c')).toBeLessThan(ids.indexOf('s'));
     expect(ids[0]).toBe('c');
   });
@@ -201,19 +211,19 @@ describe('collaborator ranking', () => {
     expect(fromPapers.map((c) => c.id)).toContain('s');
   });
 
-  it('never suggests the researcher, co-authors (by default) or excluded people', () => {
+  it('never suggests the researcher, co-authors (by default) or excluded people', async () => {
     const data = triangleWorld();
-    const ids = rank(data, 'q', { excludeIds: ['s'] }).map((r) => r.id);
+    const ids = (await rank(data, 'q', { excludeIds: ['s'] })).map((r) => r.id);
     expect(ids).not.toContain('q');
     expect(ids).not.toContain('a');
     expect(ids).not.toContain('b');
     expect(ids).not.toContain('s');
-    expect(rank(data, 'q', { excludeCoauthors: false }).map((r) => r.id)).toEqual(
+    expect((await rank(data, 'q', { excludeCoauthors: false })).map((r) => r.id)).toEqual(
       expect.arrayContaining(['a', 'b']),
     );
   });
 
-  it('drops people of excluded institutions, closed people when asked, and inactive people', () => {
+  it('drops people of excluded institutions, closed people when asked, and inactive people', async () => {
     const data = triangleWorld();
     const profiles = (id: string): CandidateProfile => ({
       openToCollaborate: id === 's',
@@ -221,24 +231,26 @@ describe('collaborator ranking', () => {
       affiliations: id === 'c' ? ['Rival University'] : [],
     });
     expect(
-      rank(data, 'q', { excludeInstitutions: ['rival university'] }, profiles).map((r) => r.id),
+      (await rank(data, 'q', { excludeInstitutions: ['rival university'] }, profiles)).map((r) => r.id),
     ).not.toContain('c');
-    expect(rank(data, 'q', { openToCollaborateOnly: true }, profiles).map((r) => r.id)).toEqual(['s']);
-    expect(rank(data, 'q', { activeSince: 2021 })).toEqual([]);
+    expect((await rank(data, 'q', { openToCollaborateOnly: true }, profiles)).map((r) => r.id)).toEqual([
+      's',
+    ]);
+    expect(await rank(data, 'q', { activeSince: 2021 })).toEqual([]);
   });
 
-  it('brings a topic twin with no graph path to the top when novelty is high', () => {
+  it('brings a topic twin with no graph path to the top when novelty is high', async () => {
     const data = world([
       { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
       { id: 'p2', authors: ['a', 'c'], topic: vector(1) },
       { id: 'p3', authors: ['twin'], topic: vector(0) },
       { id: 'p4', authors: ['far'], topic: vector(2) },
     ]);
-    expect(rank(data, 'q', { novelty: 0 })[0]!.id).toBe('c');
-    expect(rank(data, 'q', { novelty: 1 })[0]!.id).toBe('twin');
+    expect((await rank(data, 'q', { novelty: 0 }))[0]!.id).toBe('c');
+    expect((await rank(data, 'q', { novelty: 1 }))[0]!.id).toBe('twin');
   });
 
-  it('with diversity, spreads suggestions across two labs instead of filling the list from one', () => {
+  it('with diversity, spreads suggestions across two labs instead of filling the list from one', async () => {
     // A lab is a group of people who write together: each paper by two neighbours in the lab.
     const lab = (name: string, topic: number, size: number) =>
       Array.from({ length: size }, (_, i) => ({
@@ -253,9 +265,9 @@ describe('collaborator ranking', () => {
       ...lab('b', 1, 5),
     ]);
     const labOf = (id: string) => id.split('-')[0];
-    const plain = rank(data, 'q', { limit: 4 }).map((r) => labOf(r.id));
+    const plain = (await rank(data, 'q', { limit: 4 })).map((r) => labOf(r.id));
     expect(new Set(plain).size).toBe(1);
-    const diverse = rank(data, 'q', { limit: 4, diversity: 0.7 }).map((r) => labOf(r.id));
+    const diverse = (await rank(data, 'q', { limit: 4, diversity: 0.7 })).map((r) => labOf(r.id));
     expect(new Set(diverse)).toEqual(new Set(['a', 'b']));
   });
 });

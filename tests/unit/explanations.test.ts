@@ -7,8 +7,10 @@ import {
   rankCandidates,
 } from '../../src/recommend/collaborator-ranking.ts';
 import { explainSuggestions, planExplanations, sharedTerms } from '../../src/recommend/explanations.ts';
+import { papersToCompare } from '../../src/recommend/features.ts';
 import { paperPhrases } from '../../src/recommend/key-phrases.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
+import { PaperMatcher } from '../../src/vector/paper-matcher.ts';
 import { VectorIndex } from '../../src/vector/vector-index.ts';
 
 function unit(values: number[]): Float32Array {
@@ -65,7 +67,7 @@ function world() {
 }
 
 describe('the evidence for a suggestion, from pre-fetched data', () => {
-  it('when two people share co-authors and a topic, then the evidence names them, the shared keyword, the closest pair and the distance', () => {
+  it('when two people share co-authors and a topic, then the evidence names them, the shared keyword, the closest pair and the distance', async () => {
     const { data, papers } = world();
     const query = {
       researcher: 'q',
@@ -73,12 +75,15 @@ describe('the evidence for a suggestion, from pre-fetched data', () => {
       paperIds: data.graph.papersNewestFirst('q'),
     };
     const options = collaboratorOptions({ limit: 5 });
+    const candidates = collectCandidates(query, data, options);
+    const { mine, theirs } = papersToCompare(query, candidates.keys(), data);
+    const paperMatches = await new PaperMatcher().closest(mine, theirs);
     const ranked = rankCandidates(
       query,
-      collectCandidates(query, data, options),
+      candidates,
       data,
       () => undefined,
-      { referenceYear: 2020, affiliations: () => [], queryAffiliations: [] },
+      { referenceYear: 2020, paperMatches, affiliations: () => [], queryAffiliations: [] },
       options,
       null,
     );
