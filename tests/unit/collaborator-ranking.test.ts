@@ -142,6 +142,35 @@ describe('graph proximity on hand-made graphs', () => {
     expect(diversify(near, data.graph, 3, 0).map((r) => r.id)).toEqual(['a1', 'a2', 'b1']);
   });
 
+  it('when a researcher gains, changes or loses a paper, then their paper lists, newest year and venues follow', () => {
+    const graph = ResearchGraph.fromPapers([
+      { id: 'p1', meta: { year: 2019, venue: 'acl', authorIds: ['r'] } },
+      { id: 'p2', meta: { year: 2021, venue: 'emnlp+findings', authorIds: ['r', 's'] } },
+    ]);
+    const view = () => ({
+      byId: [...graph.papersOf('r')],
+      newest: [...graph.papersNewestFirst('r')],
+      latest: graph.latestYear('r'),
+      venues: Object.fromEntries(graph.venuesOf('r')),
+    });
+    expect(view()).toEqual({
+      byId: ['p1', 'p2'],
+      newest: ['p2', 'p1'],
+      latest: 2021,
+      venues: { acl: 1, emnlp: 1, findings: 1 },
+    });
+    graph.addPaper('p0', { year: 2023, venue: 'acl', authorIds: ['r'] });
+    graph.addPaper('p2', { year: 2018, venue: 'wmt', authorIds: ['r', 's'] });
+    expect(view()).toEqual({
+      byId: ['p0', 'p1', 'p2'],
+      newest: ['p0', 'p1', 'p2'],
+      latest: 2023,
+      venues: { acl: 2, wmt: 1 },
+    });
+    graph.removePaper('p0');
+    expect(view()).toMatchObject({ byId: ['p1', 'p2'], latest: 2019, venues: { acl: 1, wmt: 1 } });
+  });
+
   it('gives the same random-walk mass and paper lists whatever order the papers arrived in', () => {
     // Papers reach an index in the order their changes are read, which differs between processes.
     let seed = 7;
