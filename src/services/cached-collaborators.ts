@@ -19,13 +19,20 @@ export class CachedCollaborators {
   constructor(
     private readonly deps: {
       cache: JsonStore<CachedSuggestions>;
-      models: Pick<StoredRankingModels, 'version'>;
+      models: Pick<StoredRankingModels, 'version' | 'forget'>;
       ranking: Ranking;
     },
   ) {}
 
   async suggestForResearcher(id: string, options: CollaboratorOptions): Promise<SuggestionResult> {
-    const [cached, modelVersion] = await Promise.all([this.deps.cache.get(id), this.deps.models.version()]);
+    const [cached, remembered] = await Promise.all([this.deps.cache.get(id), this.deps.models.version()]);
+    let modelVersion = remembered;
+    if (cached && cached.modelVersion !== remembered) {
+      // The list may be newer than the models this process last read (a worker learned new ones and
+      // cached it with them): look at the models in use before calling it stale.
+      this.deps.models.forget();
+      modelVersion = await this.deps.models.version();
+    }
     if (cacheCanAnswer(options, cached, modelVersion)) {
       this.cacheResults.hit += 1;
       return { ...cached, items: cached.items.slice(0, options.limit) };

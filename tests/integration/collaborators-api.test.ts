@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContainer } from '../../src/container.ts';
 import type { Paper } from '../../src/domain/paper.ts';
+import { createLogger } from '../../src/logger.ts';
 import { DEFAULT_DIVERSITY } from '../../src/recommend/collaborator-ranking.ts';
 import { isGenericWord } from '../../src/recommend/key-phrases.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
@@ -102,6 +104,24 @@ describe('collaborator suggestions on the 500-paper sample', () => {
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later trainedAt
     await t.container.services.rankingModel.train('another seed');
     expect((await t.app.inject({ url })).json().computedAt).toBeNull();
+  });
+
+  it('when another process learns new models and caches lists with them, then those lists are served at once', async () => {
+    const url = `/v1/researchers/${prolific}/collaborators`;
+    // This process has read the models in use (it keeps them a minute) ...
+    await t.container.services.collaborators.refreshCached(prolific);
+    expect((await t.app.inject({ url })).json().computedAt).not.toBeNull();
+    // ... when a worker learns new ones and caches this researcher's list with them.
+    const worker = createContainer(t.config, createLogger('warn', 'collaborators-api-worker'));
+    try {
+      await worker.start({ backgroundSync: false });
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a later trainedAt
+      await worker.services.rankingModel.train('a third seed');
+      const cached = await worker.services.collaborators.refreshCached(prolific);
+      expect((await t.app.inject({ url })).json().computedAt).toBe(cached!.computedAt);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('suggests new people only, each with evidence', async () => {
