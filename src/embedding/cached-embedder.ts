@@ -10,6 +10,8 @@ export class CachedEmbedder implements Embedder {
   readonly dimension: number;
   readonly modelVersion: string;
   private readonly db: RootDatabase<Buffer, string>;
+  /** Cache writes under way: a request does not wait for its vector to reach the disk. */
+  private readonly writing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly inner: Embedder,
@@ -33,20 +35,28 @@ export class CachedEmbedder implements Embedder {
     const missing = result.flatMap((vector, i) => (vector ? [] : [i]));
     if (missing.length > 0) {
       const fresh = await this.inner.embed(missing.map((i) => texts[i]!));
-      await this.db.transaction(() => {
-        missing.forEach((index, j) => {
-          result[index] = fresh[j]!;
-          this.db.put(
-            keys[index]!,
-            Buffer.from(fresh[j]!.buffer, fresh[j]!.byteOffset, fresh[j]!.byteLength),
-          );
-        });
+      missing.forEach((index, j) => {
+        result[index] = fresh[j]!;
       });
+      // A write that fails costs only a later embedding of the same text, never this answer.
+      const written = this.db
+        .transaction(() => {
+          missing.forEach((index, j) => {
+            this.db.put(
+              keys[index]!,
+              Buffer.from(fresh[j]!.buffer, fresh[j]!.byteOffset, fresh[j]!.byteLength),
+            );
+          });
+        })
+        .catch(() => undefined)
+        .finally(() => this.writing.delete(written));
+      this.writing.add(written);
     }
     return result as Float32Array[];
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.writing);
     await this.db.close();
   }
 }

@@ -10,7 +10,9 @@ import { TransformersEmbedder, type TransformersOptions } from './transformers-e
  */
 lowerThreadPriority();
 const embedder = new TransformersEmbedder(workerData.options as TransformersOptions);
-await embedder.load();
+// The first inference of a session is several times slower than the next (onnxruntime sets up its
+// kernels): every thread pays it at start, not a request that happens to reach it first.
+await embedder.embed(['warm-up']);
 
 export default async function embed(task: { texts: string[] }) {
   const vectors = await embedder.embed(task.texts);

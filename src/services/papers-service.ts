@@ -173,8 +173,9 @@ export class PapersService {
     options: { page: Page; filters: PaperFilters },
   ): Promise<ScoredPaper[]> {
     const input = text.title ? paperText(text.title, text.abstract) : text.abstract.trim();
-    const [vector] = await this.deps.embedder.embed([input]);
-    return this.search(vector!, options.page, options.filters);
+    // The index catches up with the writes made so far while the text is embedded, not after.
+    const [[vector]] = await Promise.all([this.deps.embedder.embed([input]), this.deps.index.catchUp()]);
+    return this.search(vector!, options.page, options.filters, { caughtUp: true });
   }
 
   /** Papers like the positives and unlike the negatives (Rocchio), excluding both lists. */
@@ -203,9 +204,14 @@ export class PapersService {
     return this.search(l2Normalize(query), input.page, filters);
   }
 
-  private async search(vector: Float32Array, page: Page, filters: PaperFilters): Promise<ScoredPaper[]> {
+  private async search(
+    vector: Float32Array,
+    page: Page,
+    filters: PaperFilters,
+    options?: { caughtUp: boolean },
+  ): Promise<ScoredPaper[]> {
     return this.withPapers(
-      (await this.deps.index.search(vector, page.offset + page.limit, filters)).slice(page.offset),
+      (await this.deps.index.search(vector, page.offset + page.limit, filters, options)).slice(page.offset),
     );
   }
 

@@ -11,7 +11,16 @@ export interface PaperSearch {
   /** Applies every change written so far; resolves once this index shows them. */
   catchUp(): Promise<number>;
   inSync(): Promise<boolean>;
-  search(vector: Float32Array, limit: number, filters: PaperFilters): Promise<SearchHit[]>;
+  /**
+   * Nearest papers to a vector. `caughtUp`: the caller awaited catchUp() after the writes the answer must
+   * show (e.g. while it embedded the text), so the search itself need not read the change streams.
+   */
+  search(
+    vector: Float32Array,
+    limit: number,
+    filters: PaperFilters,
+    options?: { caughtUp?: boolean },
+  ): Promise<SearchHit[]>;
   /**
    * Nearest papers to a stored paper, never the paper itself (nor, when asked, papers sharing an
    * author with it), from the vector and authors the index holds; null when the paper is not stored.
@@ -42,8 +51,8 @@ export function localPaperSearch(index: PaperIndex): PaperSearch {
     catchUp: () => index.catchUp(),
     inSync: () => index.inSync(),
     stats: async () => ({ size: index.index.size, lagSeconds: await index.lagSeconds() }),
-    async search(vector, limit, filters) {
-      await index.catchUp();
+    async search(vector, limit, filters, options = {}) {
+      if (!options.caughtUp) await index.catchUp();
       return index.index.search(vector, limit, paperFilter(filters));
     },
     async similarTo(id, limit, filters, excludeSameAuthors) {

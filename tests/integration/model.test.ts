@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os, { getPriority } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { CachedEmbedder } from '../../src/embedding/cached-embedder.ts';
 import { ensureModel } from '../../src/embedding/model-setup.ts';
 import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
 import { cosine } from '../../src/embedding/pooling.ts';
@@ -102,6 +104,49 @@ describe('the local all-MiniLM-L6-v2 model', () => {
       expect(niceOfThreads().filter((nice) => nice === eventLoop + 5).length).toBeGreaterThanOrEqual(2);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe('the embedding cache', () => {
+  /** Counts the texts that reach the model. */
+  class CountingEmbedder {
+    readonly dimension = 384;
+    readonly modelVersion = 'counting-test';
+    embedded = 0;
+    constructor(private readonly inner: TransformersEmbedder) {}
+    async embed(texts: string[]) {
+      this.embedded += texts.length;
+      return this.inner.embed(texts);
+    }
+  }
+  const config = loadConfig({});
+  const model = new TransformersEmbedder({
+    modelsDir: config.model.dir,
+    modelName: config.model.name,
+    quantized: true,
+    batchSize: 4,
+    intraOpThreads: 1,
+  });
+
+  it('when vectors were embedded and the cache closed at once, then a new cache on the folder answers them without the model', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'peerscout-embedding-cache-'));
+    try {
+      const first = new CountingEmbedder(model);
+      const cache = new CachedEmbedder(first, dir);
+      const vectors = await cache.embed([GNN_A, MT]);
+      // Closed right away: the writes still under way must land before the database closes.
+      await cache.close();
+      expect(first.embedded).toBe(2);
+      const second = new CountingEmbedder(model);
+      const reopened = new CachedEmbedder(second, dir);
+      const again = await reopened.embed([MT, GNN_A, COOKING]);
+      await reopened.close();
+      expect(second.embedded).toBe(1);
+      expect(Array.from(again[0]!)).toEqual(Array.from(vectors[1]!));
+      expect(Array.from(again[1]!)).toEqual(Array.from(vectors[0]!));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
