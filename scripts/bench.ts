@@ -11,10 +11,11 @@ import { ensureModel } from '../src/embedding/model-setup.ts';
 import { TransformersEmbedder } from '../src/embedding/transformers-embedder.ts';
 import { readPaperFile } from '../src/importing/paper-file.ts';
 import { createLogger } from '../src/logger.ts';
+import { seededShuffle } from '../src/recommend/seeded-shuffle.ts';
 import { embeddingRows, poolRate, runtimeRow } from './bench/embedding.ts';
-import { loadTest, ms, percentiles, probe } from './bench/http.ts';
+import { type LoadResult, loadTest, ms, percentiles, probe } from './bench/http.ts';
 import { type BenchRow, markdownTable, ratio, seconds } from './bench/results.ts';
-import { fillStore } from './bench/store.ts';
+import { copyOf, fillStore } from './bench/store.ts';
 import { freePort, startEntryPoint, stopProcess } from './lib/child-process.ts';
 import { deletePrefix } from './lib/redis-prefix.ts';
 
@@ -217,24 +218,47 @@ try {
       durationS: size.loadSeconds,
     },
   );
-  const similar = await loadTest(
-    base,
-    ids.map((id) => `/v1/papers/${encodeURIComponent(id)}/similar?limit=10`),
-    headers,
-    {
-      connections: 10,
-      durationS: size.loadSeconds,
-    },
-  );
+  const loadOver = (paths: string[]) =>
+    loadTest(base, paths, headers, { connections: 10, durationS: size.loadSeconds });
+  const overHello = (run: LoadResult) =>
+    `p50 ${ms(run.p50)}, p99 ${ms(run.p99)}, ${run.requestsPerSecond.toFixed(0)} req/s = ${ratio(run.requestsPerSecond, helloRun.requestsPerSecond)}${run.failed ? `, ${run.failed} failed` : ''}`;
+  const helloReference = `fastify hello-world: ${helloRun.requestsPerSecond.toFixed(0)} req/s, p99 ${ms(helloRun.p99)}`;
+  // The cheapest authenticated route (key check, rate limit in Redis, one paper read): what any route of
+  // the API can reach at most beside hello-world.
+  const oneRead = await loadOver(ids.map((id) => `/v1/papers/${encodeURIComponent(id)}`));
   show({
-    figure: `similar-by-id over HTTP at ${storeSize} papers (${ids.length} distinct ids, 10 connections)`,
-    measured: `p50 ${ms(similar.p50)}, p99 ${ms(similar.p99)}, ${similar.requestsPerSecond.toFixed(0)} req/s = ${ratio(similar.requestsPerSecond, helloRun.requestsPerSecond)}${similar.failed ? `, ${similar.failed} failed` : ''}`,
-    reference: `fastify hello-world: ${helloRun.requestsPerSecond.toFixed(0)} req/s, p99 ${ms(helloRun.p99)}`,
+    figure: 'GET one paper over HTTP (10 connections): the cheapest authenticated route',
+    measured: overHello(oneRead),
+    reference: helloReference,
+    target: 'reported (the ceiling of every route below)',
+  });
+  const similarPath = (id: string) => `/v1/papers/${encodeURIComponent(id)}/similar?limit=10`;
+  // Every request a paper not asked before: each is searched (real papers and their copies, shuffled).
+  const storedIds = seededShuffle(
+    [
+      ...papers.slice(0, filled.real).map((p) => p.id),
+      ...papers.slice(0, filled.copies).map((p) => copyOf(p).id),
+    ],
+    'bench-similar',
+  );
+  const similarCold = await loadOver(storedIds.map(similarPath));
+  const meetsTarget = (run: LoadResult) =>
+    run.p99 < 5 && run.requestsPerSecond / helloRun.requestsPerSecond >= 0.5 && run.failed === 0;
+  show({
+    figure: `similar-by-id over HTTP at ${storeSize} papers, each paper asked once (${storedIds.length} ids, 10 connections)`,
+    measured: overHello(similarCold),
+    reference: helloReference,
     target: 'p99 < 5 ms; ≥ 0.5×',
-    met:
-      similar.p99 < 5 &&
-      similar.requestsPerSecond / helloRun.requestsPerSecond >= 0.5 &&
-      similar.failed === 0,
+    met: meetsTarget(similarCold),
+  });
+  // Popular papers: the same 2000 asked again and again (answers kept per index version).
+  const similar = await loadOver(ids.map(similarPath));
+  show({
+    figure: `similar-by-id over HTTP at ${storeSize} papers, ${ids.length} papers asked again and again (10 connections)`,
+    measured: overHello(similar),
+    reference: helloReference,
+    target: 'p99 < 5 ms; ≥ 0.5×',
+    met: meetsTarget(similar),
   });
 
   // Pasted abstracts (the API's embedding cache is empty) against one embed call alone.
@@ -243,6 +267,8 @@ try {
   const single = new TransformersEmbedder(modelOptions(config));
   await single.embed(['warm-up']);
   const alone = await probeEach(abstracts.map((p) => () => single.embed([p.abstract])));
+  // The route's first requests set it up (JIT, schemas): warmed like the session above, on other texts.
+  for (const p of papers.slice(0, 2)) await post(`${base}/v1/papers/similar`, { abstract: p.title, limit: 10 });
   const byAbstract = await probeEach(
     abstracts.map((p) => () => post(`${base}/v1/papers/similar`, { abstract: p.abstract, limit: 10 })),
   );

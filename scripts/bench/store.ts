@@ -34,7 +34,7 @@ class CopyingEmbedder implements Embedder {
 }
 
 /** A copy with new paper and author ids: a second, disconnected co-author graph over the same topics. */
-function copyOf(paper: Paper): Paper {
+export function copyOf(paper: Paper): Paper {
   return {
     ...paper,
     id: `${paper.id}~copy`,
