@@ -16,9 +16,11 @@ import type { Logger } from '../logger.ts';
 import { collaboratorOptions, DEFAULT_DIVERSITY, diversify } from '../recommend/collaborator-ranking.ts';
 import { isGenericWord } from '../recommend/key-phrases.ts';
 import {
+  blendVenueAffinity,
   RELATED_HITS_PER_QUERY,
   relatedPaperScores,
   relatedQueryVectors,
+  venueShares,
 } from '../recommend/related-papers.ts';
 import { seededShuffle } from '../recommend/seeded-shuffle.ts';
 import { cosineOfUnitVectors } from '../vector/interests.ts';
@@ -494,10 +496,10 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
   }
   embedBar.stop();
   // The papers from the split on get an HNSW index of their own, as the service would search them.
-  const testIndex = new VectorIndex<null>(container.embedder.dimension, container.config.hnsw);
+  const testIndex = new VectorIndex<{ venue: string }>(container.embedder.dimension, container.config.hnsw);
   const indexBar = progressBar('index papers >= split', test.length);
   test.forEach((paper, i) => {
-    testIndex.upsert(paper.id, vectors[i]!, null);
+    testIndex.upsert(paper.id, vectors[i]!, { venue: paper.venue });
     if (i % 500 === 0) indexBar.update(i);
   });
   indexBar.update(test.length);
@@ -524,8 +526,12 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
       return vector && meta ? [{ vector, year: meta.year }] : [];
     });
     const relatedQueries = relatedQueryVectors(interests, newest);
-    const scores = relatedPaperScores(relatedQueries, (v) =>
-      nearestTestPapers(v, Math.max(RELATED_K, RELATED_HITS_PER_QUERY)),
+    const scores = blendVenueAffinity(
+      relatedPaperScores(relatedQueries, (v) =>
+        nearestTestPapers(v, Math.max(RELATED_K, RELATED_HITS_PER_QUERY)),
+      ),
+      (id) => testIndex.metaOf(id)?.venue,
+      venueShares(graph.papersOf(query.researcher).flatMap((id) => graph.paper(id) ?? [])),
     );
     const ranked = [...scores].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     totals['peerscout-related'] += recallAt(ranked, query.futurePapers, RELATED_K);

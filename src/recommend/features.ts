@@ -23,6 +23,7 @@ export const TOPIC_FEATURES = [
   'closestPaperSimilarity',
   'yearsSinceActive',
   'productivity',
+  'recentProductivity',
   'sharedVenues',
   'sameInstitution',
 ] as const;
@@ -56,6 +57,20 @@ export type ScoredFeatures = {
 /** Papers per side compared for the closest pair: the newest ones. */
 const PAPERS_COMPARED = 12;
 const MAX_YEARS_INACTIVE = 10;
+/** Years, up to the reference year, whose papers count as a researcher's recent work. */
+const RECENT_YEARS = 2;
+
+/** How many papers a researcher wrote in the last RECENT_YEARS up to the reference year. */
+function recentPaperCount(graph: ResearchGraph, researcher: string, referenceYear: number): number {
+  let count = 0;
+  for (const id of graph.papersNewestFirst(researcher)) {
+    const year = graph.paper(id)?.year ?? 0;
+    if (year > referenceYear) continue;
+    if (year <= referenceYear - RECENT_YEARS) break;
+    count += 1;
+  }
+  return count;
+}
 
 function profileCosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
   let dot = 0;
@@ -169,6 +184,8 @@ export function featuresForQuery(
         Math.max(0, context.referenceYear - graph.latestYear(candidate.id)),
       ),
       productivity: Math.log1p(theirPapers.length),
+      // People writing a lot right now take on new collaborators more than those whose work is behind them.
+      recentProductivity: Math.log1p(recentPaperCount(graph, candidate.id, context.referenceYear)),
       sharedVenues: profileCosine(myVenues, graph.venuesOf(candidate.id)),
       sameInstitution: sameInstitution ? 1 : 0,
       commonNeighbours: q ? Math.log1p(commonNeighbours(graph, q, candidate.id)) : 0,

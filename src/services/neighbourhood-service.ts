@@ -5,11 +5,13 @@ import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { buildGraphSlice, type GraphSlice, planGraphSlice } from '../recommend/graph-slice.ts';
 import {
   blendCitationLinks,
+  blendVenueAffinity,
   citationLinkCounts,
   RELATED_HITS_PER_QUERY,
   relatedPaperScore,
   relatedPaperScores,
   relatedQueryVectors,
+  venueShares,
 } from '../recommend/related-papers.ts';
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
 import type { StoredTopics } from '../recommend/topic-ranking.ts';
@@ -94,7 +96,9 @@ export class NeighbourhoodService {
         relatedPaperScore(queries, (v) => cosineOfUnitVectors(v, vector)),
       );
     }
-    const ranked = [...blendCitationLinks(textScores, links)]
+    const shares = venueShares(paperIds.flatMap((p) => graph.paper(p) ?? []));
+    const withVenues = blendVenueAffinity(textScores, (paperId) => index.metaOf(paperId)?.venue, shares);
+    const ranked = [...blendCitationLinks(withVenues, links)]
       .sort((a, b) => b[1] - a[1] || (index.metaOf(b[0])?.year ?? 0) - (index.metaOf(a[0])?.year ?? 0))
       .slice(options.page.offset, depth);
     const papers = await this.deps.papers.getMany(ranked.map(([paperId]) => paperId));

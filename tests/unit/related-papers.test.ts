@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { relatedPaperScore, relatedPaperScores } from '../../src/recommend/related-papers.ts';
+import {
+  blendVenueAffinity,
+  relatedPaperScore,
+  relatedPaperScores,
+  VENUE_BONUS,
+  venueShares,
+} from '../../src/recommend/related-papers.ts';
 
 const unit = (...xs: number[]) => {
   const norm = Math.hypot(...xs);
@@ -31,5 +37,36 @@ describe('related papers for a researcher', () => {
       expect(scores.get(id)!).toBeLessThanOrEqual(closest + 1e-9);
       expect(relatedPaperScore(queries, (q) => dot(q, v))).toBeCloseTo(scores.get(id)!, 9);
     }
+  });
+});
+
+describe('the venues a researcher publishes in', () => {
+  it('shares their work between venues by recency, a joint venue counting for each of its parts', () => {
+    const shares = venueShares([
+      { venue: 'wmt', year: 2022 },
+      { venue: 'acl+ijcnlp', year: 2022 },
+      { venue: 'lrec', year: 2018 }, // four years older: half the weight
+    ]);
+    expect(Object.fromEntries(shares)).toEqual({ wmt: 0.4, acl: 0.4, ijcnlp: 0.4, lrec: 0.2 });
+  });
+
+  it('when two papers are as near in text, then the one at their usual venue comes first, by at most VENUE_BONUS', () => {
+    const shares = venueShares([
+      { venue: 'wmt', year: 2022 },
+      { venue: 'wmt', year: 2021 },
+      { venue: 'acl', year: 2020 },
+    ]);
+    const venues: Record<string, string> = { atTheirVenue: 'wmt+findings', elsewhere: 'chi' };
+    const blended = blendVenueAffinity(
+      new Map([
+        ['elsewhere', 0.801],
+        ['atTheirVenue', 0.8],
+      ]),
+      (id) => venues[id],
+      shares,
+    );
+    expect(blended.get('elsewhere')).toBe(0.801);
+    expect(blended.get('atTheirVenue')).toBeGreaterThan(0.801);
+    expect(blended.get('atTheirVenue')! - 0.8).toBeLessThanOrEqual(VENUE_BONUS);
   });
 });
