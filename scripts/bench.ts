@@ -268,7 +268,8 @@ try {
   await single.embed(['warm-up']);
   const alone = await probeEach(abstracts.map((p) => () => single.embed([p.abstract])));
   // The route's first requests set it up (JIT, schemas): warmed like the session above, on other texts.
-  for (const p of papers.slice(0, 2)) await post(`${base}/v1/papers/similar`, { abstract: p.title, limit: 10 });
+  for (const p of papers.slice(0, 2))
+    await post(`${base}/v1/papers/similar`, { abstract: p.title, limit: 10 });
   const byAbstract = await probeEach(
     abstracts.map((p) => () => post(`${base}/v1/papers/similar`, { abstract: p.abstract, limit: 10 })),
   );
