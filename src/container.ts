@@ -4,6 +4,7 @@ import { CachedEmbedder } from './embedding/cached-embedder.ts';
 import type { Embedder } from './embedding/embedder.ts';
 import { PooledEmbedder } from './embedding/pooled-embedder.ts';
 import { TransformersEmbedder, type TransformersOptions } from './embedding/transformers-embedder.ts';
+import { ForegroundWork } from './jobs/foreground-work.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
@@ -227,8 +228,10 @@ export function createContainer(
   paperIndex.attach(citationIndex);
   const paperSearch = localPaperSearch(paperIndex);
   const matcher = new PaperMatcher();
+  const foreground = new ForegroundWork();
   const rankingModel = new RankingModelService({
     matcher,
+    foreground,
     models: storage.models,
     researchers: repositories.researchers,
     paperIndex,
@@ -279,6 +282,8 @@ export function createContainer(
     /** The ranking itself, without the suggestion cache in front (the evaluation measures it). */
     collaboratorRanking,
     queues: storage.queues,
+    /** Jobs that training gives way to (the worker runs its refreshes and digests through it). */
+    foreground,
     services: { ...services, rankingModel },
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */

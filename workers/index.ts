@@ -40,14 +40,16 @@ await container.start();
 type Handlers = {
   [N in JobName]: (payload: ParsedJobPayload<N>, job: Job, token?: string) => Promise<unknown>;
 };
-const { services } = container;
+const { services, foreground } = container;
+// Training the ranking models gives way to refreshes and digests (see ForegroundWork).
 const handlers: Handlers = {
-  'refresh-suggestions': (payload) => refreshSuggestions(services, payload),
+  'refresh-suggestions': (payload) => foreground.run(() => refreshSuggestions(services, payload)),
   'train-ranking-model': (payload) => trainRankingModel(services.rankingModel, payload),
   'invitation-digest-run': (payload, job, token) =>
-    invitationDigestRun(services.invitations, payload, job, token),
-  'invitation-digest-proposal': (payload) => invitationDigestProposal(services.invitations, payload),
-  'invitation-digest': (payload) => invitationDigest(services.invitations, payload),
+    foreground.run(() => invitationDigestRun(services.invitations, payload, job, token)),
+  'invitation-digest-proposal': (payload) =>
+    foreground.run(() => invitationDigestProposal(services.invitations, payload)),
+  'invitation-digest': (payload) => foreground.run(() => invitationDigest(services.invitations, payload)),
   'reconcile-papers': () => reconcilePapers(services.papers),
   'deliver-webhook': (payload) => deliverWebhook(services.webhooks, payload),
 };

@@ -13,7 +13,7 @@ import {
   papersToCompare,
   TOPIC_FEATURES,
 } from './features.ts';
-import { fitLogisticRegression } from './logistic-regression.ts';
+import { fitLogisticRegressionGivingWay } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
 import { seededShuffle } from './seeded-shuffle.ts';
@@ -34,7 +34,16 @@ export type TrainingOptions = {
   /** Affiliations of researchers as known at the end of a year. */
   affiliationsAsOf: (ids: string[], year: number) => Promise<Map<string, string[]>>;
   matcher: PaperMatcher;
+  /**
+   * Awaited between steps of a few hundred milliseconds at most (a query's features, a Newton
+   * iteration, a slice of researchers): training runs in the worker beside jobs that must not wait
+   * minutes for it (see ForegroundWork).
+   */
+  giveWay: () => Promise<void>;
 };
+
+/** Researchers handled between two calls of giveWay in the loops over every researcher. */
+const RESEARCHERS_PER_STEP = 2000;
 
 export type TrainingSplit =
   | { kind: 'time'; viewToYear: number; labelToYear: number }
@@ -110,14 +119,17 @@ async function addTrainingRows(
   labels: number[],
 ): Promise<number> {
   const viewYear = split.kind === 'time' ? split.viewToYear : split.year;
-  const view = new HistoricalRankingData(
+  const view = await HistoricalRankingData.build(
     papers,
     split.kind === 'time' ? (_id, meta) => meta.year <= split.viewToYear : (id) => !split.heldOut.has(id),
     viewYear,
     options.citations,
+    options.giveWay,
   );
   const queries: { researcher: string; positives: Set<string> }[] = [];
+  let visited = 0;
   for (const researcher of view.graph.researchers()) {
+    if (++visited % RESEARCHERS_PER_STEP === 0) await options.giveWay();
     if (view.graph.paperCountOf(researcher) < 2) continue;
     const positives = newCoauthors(researcher, view.graph, full);
     if (positives.size > 0) queries.push({ researcher, positives });
@@ -125,6 +137,7 @@ async function addTrainingRows(
   queries.sort((a, b) => a.researcher.localeCompare(b.researcher));
   const sampled = seededShuffle(queries, options.seed).slice(0, options.maxQueries);
   for (const { researcher, positives } of sampled) {
+    await options.giveWay();
     const interests = view.interestsOf(researcher);
     if (!interests) continue;
     const paperIds = view.graph.papersNewestFirst(researcher);
@@ -195,19 +208,23 @@ export async function trainRankers(
     viewToYear: viewYear,
     labelToYear: split.kind === 'time' ? split.labelToYear : split.year,
   };
-  const fitModel = (names: readonly FeatureName[], featureSet: 'graph' | 'topic'): RankerModel => {
+  const fitModel = async (
+    names: readonly FeatureName[],
+    featureSet: 'graph' | 'topic',
+  ): Promise<RankerModel> => {
     const columns = names.map((name) => ALL_FEATURES.indexOf(name));
     return {
       version: RANKER_VERSION,
       featureSet,
       features: [...names],
-      model: fitLogisticRegression(
+      model: await fitLogisticRegressionGivingWay(
         rows.map((row) => columns.map((c) => row[c]!)),
         labels,
+        options.giveWay,
       ),
       trainedAt: new Date().toISOString(),
       training,
     };
   };
-  return { graph: fitModel(ALL_FEATURES, 'graph'), topic: fitModel(TOPIC_FEATURES, 'topic') };
+  return { graph: await fitModel(ALL_FEATURES, 'graph'), topic: await fitModel(TOPIC_FEATURES, 'topic') };
 }

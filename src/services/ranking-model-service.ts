@@ -1,3 +1,4 @@
+import type { ForegroundWork } from '../jobs/foreground-work.ts';
 import type { Logger } from '../logger.ts';
 import { trainRankers } from '../recommend/training.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
@@ -34,6 +35,8 @@ export class RankingModelService {
       researcherIndex: ResearcherIndex;
       citationIndex: CitationIndex;
       matcher: PaperMatcher;
+      /** Training gives way to the jobs run through it (the worker's refreshes and digests). */
+      foreground: ForegroundWork;
       retrainGrowth: number;
       logger: Logger;
     },
@@ -77,6 +80,7 @@ export class RankingModelService {
       citations: citationIndex.graph,
       affiliationsAsOf: (ids, year) => researchers.affiliationsAsOf(ids, year),
       matcher: this.deps.matcher,
+      giveWay: () => this.deps.foreground.giveWay(),
     });
     const models = learned ? { ...learned, storedPapers: paperIndex.index.size } : null;
     if (models) await this.deps.models.save(models);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createContainer } from '../../src/container.ts';
 import type { Paper } from '../../src/domain/paper.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -120,6 +120,41 @@ describe('collaborator suggestions on the 500-paper sample', () => {
       const cached = await worker.services.collaborators.refreshCached(prolific);
       expect((await t.app.inject({ url })).json().computedAt).toBe(cached!.computedAt);
     } finally {
+      await worker.close();
+    }
+  });
+
+  it('when a refresh runs in the worker while it learns new models, then no training step runs until the refresh is done', async () => {
+    // At 100k papers training takes minutes in steps of up to half a second; a refresh whose every
+    // await queued behind one of them took seconds instead of 120 ms (docs/BENCHMARKS.md).
+    const worker = createContainer(t.config, createLogger('warn', 'collaborators-api-worker'));
+    const researchers = worker.repositories.researchers;
+    const affiliationsAsOf = researchers.affiliationsAsOf.bind(researchers);
+    // Training asks for affiliations as of its view's year once per query; refreshes never give a year.
+    let trainingSteps = 0;
+    let stepsDuringRefreshes: Promise<number> | null = null;
+    const refreshed = [...papersBy.keys()].sort().slice(0, 5);
+    const spy = vi.spyOn(researchers, 'affiliationsAsOf').mockImplementation((ids, year) => {
+      if (year !== undefined) {
+        trainingSteps += 1;
+        stepsDuringRefreshes ??= worker.foreground.run(async () => {
+          const before = trainingSteps;
+          for (const id of refreshed) await worker.services.collaborators.refreshCached(id);
+          return trainingSteps - before;
+        });
+      }
+      return affiliationsAsOf(ids, year);
+    });
+    try {
+      await worker.start({ backgroundSync: false });
+      const models = await worker.services.rankingModel.train('giving way');
+      expect(models).not.toBeNull();
+      expect(stepsDuringRefreshes).not.toBeNull();
+      expect(await stepsDuringRefreshes).toBe(0);
+      // Training had steps left to interleave: without giving way they ran between the refreshes' awaits.
+      expect(trainingSteps).toBeGreaterThan(20);
+    } finally {
+      spy.mockRestore();
       await worker.close();
     }
   });
