@@ -157,7 +157,7 @@ async function collectMetrics(
   metrics.cache.set({ result: 'hit' }, cache.hit);
   metrics.cache.set({ result: 'miss' }, cache.miss);
   for (const [name, queue] of storage.queues.queues) {
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
     for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ queue: name, state }, count);
   }
 }

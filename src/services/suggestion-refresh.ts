@@ -5,10 +5,17 @@ import type { JsonStore } from '../storage/json-store.ts';
 export type RefreshReason = 'papers' | 'profile' | 'feedback' | 'on-demand';
 
 /**
+ * BullMQ priority of refreshes that paper changes set off (an import queues thousands): behind
+ * those that a person's own action asked for (no priority: BullMQ runs them first).
+ */
+const PAPER_CHANGE_PRIORITY = 10;
+
+/**
  * The one way to say "these researchers' suggestions are stale": their cached suggestions are
  * dropped at once (so nothing stale is served meanwhile) and a refresh is queued. Refreshes of one
  * researcher are debounced by REFRESH_DEBOUNCE_MS: while one waits, new requests fold into it (its
  * delay restarts); while one runs, at most one more waits (BullMQ deduplication, keepLastIfActive).
+ * Refreshes a person asked for (on demand, a profile edit, feedback) overtake those of paper changes.
  */
 export class SuggestionRefresh {
   constructor(private readonly deps: { cache: JsonStore<unknown>; queues: JobQueues; debounceMs: number }) {}
@@ -23,6 +30,7 @@ export class SuggestionRefresh {
         payload: { researcherId, reason },
         options: {
           delay: this.deps.debounceMs,
+          ...(reason === 'papers' ? { priority: PAPER_CHANGE_PRIORITY } : {}),
           deduplication: { id: jobIdFor('refresh', researcherId), keepLastIfActive: true },
         },
       })),
