@@ -188,6 +188,14 @@ try {
   });
   // Logged by the API's own thread before it listens (the index thread's lines may come later).
   const fromSnapshot = snapshotLog.join('').includes('indexes loaded from snapshots');
+  // When the second start rebuilt, what the two processes said about their snapshots and shutdown.
+  const snapshotNotes = [...apiLog, ...snapshotLog]
+    .join('')
+    .split('\n')
+    .filter((line) => /snapshot|save failed|shutdown/i.test(line))
+    .map((line) => line.slice(0, 300));
+  if (!fromSnapshot)
+    console.log(`# the start from snapshots rebuilt; the API logged:\n${snapshotNotes.join('\n')}`);
   show({
     figure: `API start, indexes rebuilt from Redis, at ${storeSize} papers`,
     measured: `${rebuildSeconds.toFixed(1)} s${Number.isNaN(rebuiltMs) ? '' : ` (paper index ${(rebuiltMs / 1000).toFixed(1)} s)`} = ${per100k(rebuildSeconds)}`,
@@ -322,6 +330,12 @@ try {
   const worker = await start('workers/index.ts', env, 'workers started');
   const queued = createContainer(loadConfig({ ...process.env, ...env }), createLogger('warn', 'bench'));
   await queued.services.refresh.request(researchers, 'on-demand');
+  const counts = await queued.queues
+    .queue('suggestions')
+    .getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+  console.log(
+    `# the suggestions queue once the ${researchers.length} refreshes were asked for: ${JSON.stringify(counts)}`,
+  );
   const cacheKeys = researchers.map((id) => queued.keys.suggestionsCache(id));
   const deadline = Date.now() + 600_000;
   while ((await queued.redis.exists(...cacheKeys)) < researchers.length && Date.now() < deadline)
