@@ -125,11 +125,19 @@ describe('on a Redis Cluster', () => {
     });
     cleanups.push(() => stopTestApp(store));
     const { redis, keys, repositories } = store.container;
-    const importer = (): ChildProcess =>
-      spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', SAMPLE_FILE, '--batch-size', '4'], {
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      });
+    // Each importer's stderr is kept, so that a failure says what the process said before it ended.
+    const stderr = new Map<ChildProcess, string[]>();
+    const importer = (): ChildProcess => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/import.ts', SAMPLE_FILE, '--batch-size', '4'],
+        { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      const said: string[] = [];
+      stderr.set(child, said);
+      child.stderr!.on('data', (chunk: Buffer) => said.push(chunk.toString()));
+      return child;
+    };
     const first = importer();
     const exited = new Promise((resolve) => first.once('exit', resolve));
     await waitFor(async () => (await redis.zcard(keys.papers())) >= 120, 120_000, 'a quarter of the papers');
@@ -140,8 +148,13 @@ describe('on a Redis Cluster', () => {
     expect(atKill).toBeLessThan(sample.length);
 
     const second = importer();
-    const code = await new Promise((resolve) => second.once('exit', resolve));
-    expect(code).toBe(0);
+    const ended = await new Promise((resolve) =>
+      second.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    expect(ended, `the second importer said: ${stderr.get(second)!.join('').slice(-3000)}`).toEqual({
+      code: 0,
+      signal: null,
+    });
     // What the killed importer was projecting is finished by its next writer or by the reconcile
     // step (a worker runs it on a schedule; here it runs once, at once).
     await repositories.papers.reconcile(0);
