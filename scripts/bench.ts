@@ -188,14 +188,15 @@ try {
   });
   // Logged by the API's own thread before it listens (the index thread's lines may come later).
   const fromSnapshot = snapshotLog.join('').includes('indexes loaded from snapshots');
-  // When the second start rebuilt, what the two processes said about their snapshots and shutdown.
-  const snapshotNotes = [...apiLog, ...snapshotLog]
-    .join('')
-    .split('\n')
-    .filter((line) => /snapshot|save failed|shutdown/i.test(line))
-    .map((line) => line.slice(0, 300));
-  if (!fromSnapshot)
+  if (!fromSnapshot) {
+    // What the two processes said about their snapshots and shutdown.
+    const snapshotNotes = [...apiLog, ...snapshotLog]
+      .join('')
+      .split('\n')
+      .filter((line) => /snapshot|save failed|shutdown/i.test(line))
+      .map((line) => line.slice(0, 300));
     console.log(`# the start from snapshots rebuilt; the API logged:\n${snapshotNotes.join('\n')}`);
+  }
   show({
     figure: `API start, indexes rebuilt from Redis, at ${storeSize} papers`,
     measured: `${rebuildSeconds.toFixed(1)} s${Number.isNaN(rebuiltMs) ? '' : ` (paper index ${(rebuiltMs / 1000).toFixed(1)} s)`} = ${per100k(rebuildSeconds)}`,

@@ -282,7 +282,7 @@ export function createContainer(
     /** The ranking itself, without the suggestion cache in front (the evaluation measures it). */
     collaboratorRanking,
     queues: storage.queues,
-    /** Jobs that training gives way to (the worker runs its refreshes and digests through it). */
+    /** Jobs that training gives way to (the worker runs every job but training through it). */
     foreground,
     services: { ...services, rankingModel },
 

@@ -41,15 +41,13 @@ type Handlers = {
   [N in JobName]: (payload: ParsedJobPayload<N>, job: Job, token?: string) => Promise<unknown>;
 };
 const { services, foreground } = container;
-// Training the ranking models gives way to refreshes and digests (see ForegroundWork).
 const handlers: Handlers = {
-  'refresh-suggestions': (payload) => foreground.run(() => refreshSuggestions(services, payload)),
+  'refresh-suggestions': (payload) => refreshSuggestions(services, payload),
   'train-ranking-model': (payload) => trainRankingModel(services.rankingModel, payload),
   'invitation-digest-run': (payload, job, token) =>
-    foreground.run(() => invitationDigestRun(services.invitations, payload, job, token)),
-  'invitation-digest-proposal': (payload) =>
-    foreground.run(() => invitationDigestProposal(services.invitations, payload)),
-  'invitation-digest': (payload) => foreground.run(() => invitationDigest(services.invitations, payload)),
+    invitationDigestRun(services.invitations, payload, job, token),
+  'invitation-digest-proposal': (payload) => invitationDigestProposal(services.invitations, payload),
+  'invitation-digest': (payload) => invitationDigest(services.invitations, payload),
   'reconcile-papers': () => reconcilePapers(services.papers),
   'deliver-webhook': (payload) => deliverWebhook(services.webhooks, payload),
 };
@@ -64,7 +62,9 @@ async function processJob(job: Job, token?: string): Promise<unknown> {
     );
   }
   const handler = handlers[job.name] as (payload: unknown, job: Job, token?: string) => Promise<unknown>;
-  return handler(parsed.data, job, token);
+  const run = () => handler(parsed.data, job, token);
+  // Every other job runs as foreground work, which training gives way to (see ForegroundWork).
+  return job.name === 'train-ranking-model' ? run() : foreground.run(run);
 }
 
 const workers = QUEUE_NAMES.map((queue) => {

@@ -61,11 +61,8 @@ export async function embeddingRows(config: Config, texts: string[]): Promise<Be
 function agreement(a: number[][], b: number[][]) {
   const cosines = a.map((x, i) => x.reduce((sum, v, d) => sum + v * b[i]![d]!, 0));
   const mean = cosines.reduce((s, c) => s + c, 0) / cosines.length;
-  return {
-    mean,
-    min: Math.min(...cosines),
-    text: `cos mean ${mean.toFixed(5)}, min ${Math.min(...cosines).toFixed(5)}`,
-  };
+  const min = Math.min(...cosines);
+  return { mean, min, text: `cos mean ${mean.toFixed(5)}, min ${min.toFixed(5)}` };
 }
 
 /**

@@ -4,9 +4,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 const DEFAULT_MAX_WAIT_MS = 1000;
 
 /**
- * Jobs of one process that must not wait behind its long background work. The worker runs suggestion
- * refreshes and digests on the same event loop as training the ranking models (minutes at 100k papers,
- * in steps of up to a few hundred milliseconds): training calls `giveWay()` between its steps and
+ * Jobs of one process that must not wait behind its long background work. The worker runs refreshes,
+ * digests and its other jobs on the same event loop as training the ranking models (minutes at 100k
+ * papers, in steps of up to a few hundred milliseconds): training calls `giveWay()` between its steps and
  * pauses while foreground jobs run, instead of every await of a refresh queueing behind a step of it.
  * A steady stream of foreground jobs still lets background work take a step every `maxWaitMs`, so it
  * is slowed, never starved.

@@ -34,8 +34,16 @@ export function standardize(model: Pick<LogisticModel, 'mean' | 'std'>, x: numbe
   return x.map((v, i) => (v - model.mean[i]!) / model.std[i]!);
 }
 
-/** Newton's method, one iteration per step, so that a caller can give way between iterations. */
-function* newtonIterations(rows: number[][], labels: number[], l2: number): Generator<void, LogisticModel> {
+/**
+ * Fits by Newton's method, awaiting `giveWay` before each iteration (one over a million rows takes
+ * about half a second), so that jobs sharing the event loop are not held up for the whole fit.
+ */
+export async function fitLogisticRegression(
+  rows: number[][],
+  labels: number[],
+  options: { giveWay?: () => Promise<void>; l2?: number } = {},
+): Promise<LogisticModel> {
+  const { giveWay, l2 = 1 } = options;
   const d = rows[0]?.length ?? 0;
   const n = rows.length;
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / Math.max(1, n));
@@ -46,7 +54,7 @@ function* newtonIterations(rows: number[][], labels: number[], l2: number): Gene
   const x = rows.map((r) => [1, ...standardize({ mean, std }, r)]);
   let beta = new Array<number>(d + 1).fill(0);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    yield;
+    await giveWay?.();
     const gradient = new Array<number>(d + 1).fill(0);
     const hessian = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
     for (let i = 0; i < n; i++) {
@@ -70,32 +78,6 @@ function* newtonIterations(rows: number[][], labels: number[], l2: number): Gene
     if (Math.max(...step.map(Math.abs)) < TOLERANCE) break;
   }
   return { mean, std, bias: beta[0]!, weights: beta.slice(1) };
-}
-
-export function fitLogisticRegression(rows: number[][], labels: number[], l2 = 1): LogisticModel {
-  const iterations = newtonIterations(rows, labels, l2);
-  for (;;) {
-    const next = iterations.next();
-    if (next.done) return next.value;
-  }
-}
-
-/**
- * The same fit, awaiting `giveWay` before each iteration (an iteration over a million rows takes about
- * half a second), so that jobs sharing the event loop are not held up for the whole fit.
- */
-export async function fitLogisticRegressionGivingWay(
-  rows: number[][],
-  labels: number[],
-  giveWay: () => Promise<void>,
-  l2 = 1,
-): Promise<LogisticModel> {
-  const iterations = newtonIterations(rows, labels, l2);
-  for (;;) {
-    await giveWay();
-    const next = iterations.next();
-    if (next.done) return next.value;
-  }
 }
 
 /** Each feature's share of the log-odds (weight × standardised value), and their sum with the bias. */

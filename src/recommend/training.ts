@@ -13,7 +13,7 @@ import {
   papersToCompare,
   TOPIC_FEATURES,
 } from './features.ts';
-import { fitLogisticRegressionGivingWay } from './logistic-regression.ts';
+import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
 import { seededShuffle } from './seeded-shuffle.ts';
@@ -217,10 +217,10 @@ export async function trainRankers(
       version: RANKER_VERSION,
       featureSet,
       features: [...names],
-      model: await fitLogisticRegressionGivingWay(
+      model: await fitLogisticRegression(
         rows.map((row) => columns.map((c) => row[c]!)),
         labels,
-        options.giveWay,
+        { giveWay: options.giveWay },
       ),
       trainedAt: new Date().toISOString(),
       training,

@@ -35,7 +35,7 @@ export class RankingModelService {
       researcherIndex: ResearcherIndex;
       citationIndex: CitationIndex;
       matcher: PaperMatcher;
-      /** Training gives way to the jobs run through it (the worker's refreshes and digests). */
+      /** Training gives way to the jobs run through it (every other job of the worker). */
       foreground: ForegroundWork;
       retrainGrowth: number;
       logger: Logger;

@@ -302,7 +302,7 @@ describe('collaborator ranking', () => {
 });
 
 describe('ranking helpers', () => {
-  it('learns a positive weight for an informative feature and none to speak of for noise', () => {
+  it('learns a positive weight for an informative feature and none to speak of for noise', async () => {
     const rows: number[][] = [];
     const labels: number[] = [];
     for (let i = 0; i < 400; i++) {
@@ -311,7 +311,7 @@ describe('ranking helpers', () => {
       rows.push([signal, noise]);
       labels.push(signal > 0.6 ? 1 : 0);
     }
-    const model = fitLogisticRegression(rows, labels);
+    const model = await fitLogisticRegression(rows, labels);
     expect(model.weights[0]).toBeGreaterThan(2);
     expect(Math.abs(model.weights[1]!)).toBeLessThan(0.5);
   });
