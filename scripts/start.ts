@@ -43,23 +43,60 @@ if (model.generated) logger.info({ path: model.modelPath }, 'model files written
 await migrateStore(config, logger);
 if (config.seedOnStart) await seedStore(config, logger);
 
-const processes: { name: string; script: string }[] = [
+/**
+ * A process that exits on its own (a crash, memory) is started again, after a pause that doubles from
+ * one second while it keeps failing soon after its start; one that failed that way five times in a
+ * row (a configuration error, say) stops everything, as it will not get better by itself.
+ */
+const RESTART = { firstDelayMs: 1000, maxDelayMs: 30_000, healthyAfterMs: 60_000, maxQuickFailures: 5 };
+
+type Supervised = {
+  name: string;
+  script: string;
+  child: ChildProcess | null;
+  quickFailures: number;
+  restartTimer: NodeJS.Timeout | null;
+};
+const supervised: Supervised[] = [
   { name: 'api', script: 'src/server.ts' },
   { name: 'worker', script: 'workers/index.ts' },
-];
-const children: ChildProcess[] = processes.map(({ name, script }) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env: process.env });
-  child.on('exit', (code, signal) => {
-    logger.info({ process: name, code, signal }, 'process exited');
-    stopAll(code ?? 1);
-  });
-  return child;
-});
+].map((entry) => ({ ...entry, child: null, quickFailures: 0, restartTimer: null }));
 
+function launch(entry: Supervised): void {
+  entry.restartTimer = null;
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', entry.script], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  entry.child = child;
+  logger.info({ process: entry.name, pid: child.pid }, 'process started');
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    entry.quickFailures = Date.now() - startedAt < RESTART.healthyAfterMs ? entry.quickFailures + 1 : 1;
+    if (entry.quickFailures >= RESTART.maxQuickFailures) {
+      logger.error(
+        { process: entry.name, code, signal },
+        'process keeps exiting soon after its start; stopping',
+      );
+      stopAll(code || 1);
+      return;
+    }
+    const restartInMs = Math.min(RESTART.firstDelayMs * 2 ** (entry.quickFailures - 1), RESTART.maxDelayMs);
+    logger.warn({ process: entry.name, code, signal, restartInMs }, 'process exited; starting it again');
+    entry.restartTimer = setTimeout(() => launch(entry), restartInMs);
+  });
+}
 let stopping = false;
+for (const entry of supervised) launch(entry);
+
 function stopAll(exitCode: number): void {
   if (stopping) return;
   stopping = true;
+  const children = supervised.flatMap((entry) => {
+    if (entry.restartTimer) clearTimeout(entry.restartTimer);
+    return entry.child ? [entry.child] : [];
+  });
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   const alive = () => children.some((c) => c.exitCode === null && c.signalCode === null);
   const wait = setInterval(() => {

@@ -81,6 +81,7 @@ const envSchema = z.object({
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  REDIS_WAIT_MS: z.coerce.number().int().min(0).max(86_400_000).default(120_000),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_EXPENSIVE_MAX: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
@@ -149,6 +150,8 @@ export type Config = {
     corsOrigins: string[];
   };
   redisCommandTimeoutMs: number;
+  /** How long a repeatable step (a process start, the worker's refresh requests) waits for Redis. */
+  redisWaitMs: number;
   /** How long a process may take to close on SIGTERM/SIGINT before it exits anyway (with code 1). */
   shutdownTimeoutMs: number;
   hnsw: { m: number; efConstruction: number; efSearch: number };
@@ -274,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter(Boolean),
     },
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    redisWaitMs: e.REDIS_WAIT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
     changeStreamMaxLen: e.CHANGE_STREAM_MAX_LEN,

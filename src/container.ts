@@ -29,7 +29,7 @@ import { createKeys } from './storage/keys.ts';
 import { hasLegacyLayout } from './storage/legacy-layout.ts';
 import { PaperRepository } from './storage/paper-repository.ts';
 import { RankerRepository } from './storage/ranker-repository.ts';
-import { createRedis } from './storage/redis.ts';
+import { createRedis, whenRedisAnswers } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
 import { CitationIndex } from './vector/citation-index.ts';
@@ -172,6 +172,20 @@ async function assertCurrentLayout(storage: Storage): Promise<void> {
   }
 }
 
+/**
+ * A step that needs Redis and may be repeated (starting a process, a write the worker must not drop):
+ * a Redis that is still starting, or hangs for a while, delays it by up to REDIS_WAIT_MS instead of
+ * failing it.
+ */
+export function untilRedisAnswers<T>(
+  config: Config,
+  logger: Logger,
+  step: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  return whenRedisAnswers(step, run, { logger, waitMs: config.redisWaitMs });
+}
+
 /** Readiness checks that answer within READINESS_TIMEOUT_MS whatever Redis does. */
 async function readinessOf(storage: Storage, paperSearch: PaperSearch, modelLoaded: boolean) {
   const withinTime = <T>(check: Promise<T>, fallback: T) =>
@@ -288,10 +302,12 @@ export function createContainer(
 
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
-      await assertCurrentLayout(storage);
+      await untilRedisAnswers(config, logger, 'check the key layout', () => assertCurrentLayout(storage));
       await model.load();
       modelLoaded = true;
-      const { rebuilt } = await paperIndex.open();
+      const { rebuilt } = await untilRedisAnswers(config, logger, 'open the paper index', () =>
+        paperIndex.open(),
+      );
       if (options.backgroundSync !== false)
         paperIndex.startBackgroundSync(INDEX_POLL_MS, config.indexSaveIntervalMs);
       return { indexRebuilt: rebuilt };
@@ -357,7 +373,8 @@ export function createApiContainer(config: Config, logger: Logger) {
     services,
 
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
-      await assertCurrentLayout(storage);
+      // The index thread waits for Redis on its own (its container's start).
+      await untilRedisAnswers(config, logger, 'check the key layout', () => assertCurrentLayout(storage));
       const [opened] = await Promise.all([indexThread.open(options), pooled.load()]);
       modelLoaded = true;
       return opened;

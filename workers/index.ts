@@ -1,6 +1,6 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { loadConfig } from '../src/config.ts';
-import { createContainer } from '../src/container.ts';
+import { createContainer, untilRedisAnswers } from '../src/container.ts';
 import { ensureModel } from '../src/embedding/model-setup.ts';
 import {
   isJobName,
@@ -77,6 +77,9 @@ const workers = QUEUE_NAMES.map((queue) => {
     // A job whose worker died is found stalled and retried after about one lock duration.
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: Math.max(1000, Math.floor(config.worker.lockDurationMs / 2)),
+    // Taking jobs waits until the start-up steps below are done: a job that blocks the event loop could
+    // otherwise make one of their Redis commands time out.
+    autorun: false,
   });
   worker.on('failed', (job, error) =>
     logger.warn({ queue, job: job?.id, name: job?.name, err: error.message }, 'job failed'),
@@ -85,29 +88,34 @@ const workers = QUEUE_NAMES.map((queue) => {
   return worker;
 });
 
-await container.queues
-  .queue('invitations')
-  .upsertJobScheduler(
-    'invitation-digest',
-    { pattern: config.invitations.cron },
-    { name: 'invitation-digest-run', data: {} },
-  );
-// The models are learned when missing, and again whenever the store has outgrown them.
-await container.queues
-  .queue('suggestions')
-  .upsertJobScheduler(
-    'train-ranking-model',
-    { pattern: config.ranker.retrainCron },
-    { name: 'train-ranking-model', data: { reason: 'scheduled' } },
-  );
-await container.queues
-  .queue('maintenance')
-  .upsertJobScheduler(
-    'reconcile-papers',
-    { every: config.worker.reconcileIntervalMs },
-    { name: 'reconcile-papers', data: {} },
-  );
-await requestTraining(container.queues, 'start');
+await untilRedisAnswers(config, logger, 'schedule recurring jobs', async () => {
+  await container.queues
+    .queue('invitations')
+    .upsertJobScheduler(
+      'invitation-digest',
+      { pattern: config.invitations.cron },
+      { name: 'invitation-digest-run', data: {} },
+    );
+  // The models are learned when missing, and again whenever the store has outgrown them.
+  await container.queues
+    .queue('suggestions')
+    .upsertJobScheduler(
+      'train-ranking-model',
+      { pattern: config.ranker.retrainCron },
+      { name: 'train-ranking-model', data: { reason: 'scheduled' } },
+    );
+  await container.queues
+    .queue('maintenance')
+    .upsertJobScheduler(
+      'reconcile-papers',
+      { every: config.worker.reconcileIntervalMs },
+      { name: 'reconcile-papers', data: {} },
+    );
+  await requestTraining(container.queues, 'start');
+});
+for (const worker of workers) {
+  worker.run().catch((error: Error) => logger.error({ err: error.message }, 'worker stopped taking jobs'));
+}
 const health = await startHealthServer(config.host, config.worker.healthPort, async () => ({
   ...(await container.readiness()),
   workers: workers.every((worker) => worker.isRunning()),

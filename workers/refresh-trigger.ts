@@ -1,4 +1,4 @@
-import type { Container } from '../src/container.ts';
+import { type Container, untilRedisAnswers } from '../src/container.ts';
 import type { PaperMeta } from '../src/domain/paper-filters.ts';
 import { needsTraining } from '../src/services/ranking-model-service.ts';
 import { requestTraining } from '../src/services/training-requests.ts';
@@ -27,7 +27,9 @@ export class RefreshTrigger implements DerivedPaperIndex {
     papers: VectorIndex<PaperMeta>,
     collaborations: [string, string][],
   ): Promise<void> {
-    await this.retrainWhenOutgrown(papers.size);
+    // A refresh request that fails would fail this page of the index sync, and a half-applied page
+    // costs a rebuild: a Redis that does not answer for a moment is waited for instead.
+    await this.whenRedisAnswers('request training', () => this.retrainWhenOutgrown(papers.size));
     const graph = this.container.researcherIndex.graph;
     const citations = this.container.citationIndex.graph;
     const touched = new Set<string>(collaborations.flat());
@@ -39,7 +41,13 @@ export class RefreshTrigger implements DerivedPaperIndex {
         for (const coauthor of graph.neighbours(author).keys()) touched.add(coauthor);
       }
     }
-    await this.container.services.refresh.request([...touched], 'papers');
+    await this.whenRedisAnswers('request refreshes', () =>
+      this.container.services.refresh.request([...touched], 'papers'),
+    );
+  }
+
+  private whenRedisAnswers(step: string, run: () => Promise<unknown>): Promise<unknown> {
+    return untilRedisAnswers(this.container.config, this.container.logger, step, run);
   }
 
   /** A store that grew past its models' threshold gets them learned again (by a job, not here). */

@@ -38,6 +38,12 @@ export class JobQueues {
           connection,
           prefix: queuePrefix(keyPrefix),
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
+          // BullMQ reads the server version (INFO) once, when the queue is made, and keeps a failure of
+          // that read for the life of the queue: an INFO that timed out because this process was busy
+          // (loading the model, say) left every later add failing. Without the read nothing at
+          // construction can fail; the only difference is that two job-state reads use their Lua
+          // fallback instead of LPOS.
+          skipVersionCheck: true,
         });
         // Connection errors also reach the callers of each command; without a listener BullMQ prints them.
         queue.on('error', (error) =>

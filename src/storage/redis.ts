@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChainableCommander, Cluster, Redis as SingleRedis } from 'ioredis';
 import { redisTarget } from '../config.ts';
+import type { Logger } from '../logger.ts';
 
 /** How long a non-blocking command may wait for Redis before it fails (REDIS_COMMAND_TIMEOUT_MS). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
@@ -65,7 +67,13 @@ export async function pipelined<T, R>(
   return Promise.all(items.map((item) => command(client, item) as Promise<R>));
 }
 
-const UNAVAILABLE_MESSAGES = ['Command timed out', 'Connection is closed', "Stream isn't writeable"];
+// Messages too, not only names and codes: an error that crossed a thread boundary keeps only its message.
+const UNAVAILABLE_MESSAGES = [
+  'Command timed out',
+  'Connection is closed',
+  "Stream isn't writeable",
+  'Reached the max retries per request limit',
+];
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
 /** True for the errors ioredis gives while Redis cannot be reached or does not answer in time. */
@@ -74,4 +82,35 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (error.name === 'MaxRetriesPerRequestError') return true;
   if (UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '')) return true;
   return UNAVAILABLE_MESSAGES.some((message) => error.message.includes(message));
+}
+
+/** Retry delays of whenRedisAnswers: from a quarter second, doubling, to at most five seconds. */
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 5000;
+
+/**
+ * Runs a step that needs Redis, and runs it again while Redis is unreachable or does not answer in
+ * time (a Redis still starting, a failover, a command that timed out because this process was busy),
+ * for at most `waitMs`; any other error, or the last one after `waitMs`, is thrown. For steps that are
+ * safe to repeat: starting a process, or a background write that must not be dropped.
+ */
+export async function whenRedisAnswers<T>(
+  step: string,
+  run: () => Promise<T>,
+  options: { logger: Logger; waitMs: number },
+): Promise<T> {
+  const deadline = Date.now() + options.waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isRedisUnavailable(error) || Date.now() >= deadline) throw error;
+      const delayMs = Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS, deadline - Date.now());
+      options.logger.warn(
+        { step, attempt, err: (error as Error).message, retryInMs: delayMs },
+        'Redis does not answer; trying again',
+      );
+      await sleep(delayMs);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import {
   type PaperRepository,
   type PaperChange as StoredChange,
 } from '../storage/paper-repository.ts';
+import { isRedisUnavailable } from '../storage/redis.ts';
 import { type HnswSettings, VectorIndex } from './vector-index.ts';
 
 type SavedState = { epoch: string; positions: string[]; modelVersion: string };
@@ -56,6 +57,11 @@ export class PaperIndex {
   /** Index writes (changes, rebuilds, snapshots) run one at a time: hnswlib is not safe otherwise. */
   private queue: Promise<unknown> = Promise.resolve();
   private waitingCatchUp: Promise<number> | null = null;
+  /**
+   * Set while what is in memory is not a whole version of Redis (a rebuild under way or cut short, a
+   * page of changes half-applied): the next pass rebuilds before it applies anything.
+   */
+  private needsRebuild = false;
   private timer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private readonly derived: DerivedPaperIndex[] = [];
@@ -76,6 +82,7 @@ export class PaperIndex {
 
   /** Loads the snapshot or rebuilds from Redis, then applies every change made since. */
   async open(): Promise<{ rebuilt: boolean }> {
+    this.needsRebuild = false;
     this.epoch = await this.papers.epoch();
     this.changes += 1;
     const state = (await this.index.load(this.options.dir)) as SavedState | null;
@@ -97,6 +104,8 @@ export class PaperIndex {
         this.options.logger.info({ papers: this.index.size }, 'paper index loaded from its snapshot');
         return { rebuilt: false };
       } catch (error) {
+        // Redis not answering says nothing about the snapshot: the caller opens it again later.
+        if (isRedisUnavailable(error)) throw error;
         // A snapshot that cannot be applied is discarded: Redis holds the truth, rebuild from it.
         this.options.logger.warn({ err: error }, 'paper index snapshot unusable, rebuilding from Redis');
       }
@@ -118,6 +127,7 @@ export class PaperIndex {
 
   private async rebuildNow(): Promise<void> {
     const started = Date.now();
+    this.needsRebuild = true;
     this.changes += 1;
     this.index.clear();
     const from = await this.papers.latestChangeIds();
@@ -134,6 +144,7 @@ export class PaperIndex {
     this.changes += 1;
     for (const derived of this.derived) await derived.reset(this.index);
     await this.applyPendingChanges({ rebuildOnFailure: false });
+    this.needsRebuild = false;
     this.options.logger.info(
       { papers: this.index.size, ms: Date.now() - started },
       'paper index rebuilt from Redis',
@@ -147,9 +158,11 @@ export class PaperIndex {
    */
   catchUp(): Promise<number> {
     if (!this.waitingCatchUp) {
-      this.waitingCatchUp = this.exclusive(() => {
+      this.waitingCatchUp = this.exclusive(async () => {
         this.waitingCatchUp = null;
-        return this.applyPendingChanges();
+        if (!this.needsRebuild) return this.applyPendingChanges();
+        await this.rebuildNow();
+        return 0;
       });
     }
     return this.waitingCatchUp;
@@ -173,7 +186,9 @@ export class PaperIndex {
       try {
         await this.applyInMemory(changes, entries);
       } catch (error) {
-        if (!options.rebuildOnFailure) throw error;
+        // Part of the page may be applied: only a rebuild from Redis makes the state whole again.
+        this.needsRebuild = true;
+        if (!options.rebuildOnFailure || isRedisUnavailable(error)) throw error;
         this.options.logger.error({ err: error }, 'applying paper changes failed, rebuilding from Redis');
         await this.rebuildNow();
         return applied + changes.length;
@@ -253,7 +268,8 @@ export class PaperIndex {
 
   save(): Promise<void> {
     return this.exclusive(async () => {
-      if (!this.dirty) return;
+      // A state that is not a whole version of Redis is never written as a snapshot.
+      if (!this.dirty || this.needsRebuild) return;
       this.dirty = false;
       const state: SavedState = {
         epoch: this.epoch,

@@ -66,6 +66,15 @@ export class PrivateRedis {
     });
   }
 
+  /** Freezes the server (SIGSTOP): connections open, commands get no answer, as with a hung Redis. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** SIGTERM shuts down cleanly; SIGKILL is a crash (AOF with fsync always keeps every write). */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await stopProcess(this.child ?? undefined, signal);

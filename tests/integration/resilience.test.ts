@@ -1,8 +1,19 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEntryPoint } from '../../scripts/lib/child-process.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createContainer } from '../../src/container.ts';
+import { createLogger } from '../../src/logger.ts';
 import { researchersByPaperCount } from '../helpers/digest-store.ts';
 import { freePort, PrivateRedis, startWorker, stopProcess, waitFor } from '../helpers/processes.ts';
-import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
+import {
+  cleanUp,
+  readSample,
+  startTestApp,
+  stopTestApp,
+  type TestApp,
+  testEnvironment,
+} from '../helpers/test-env.ts';
 
 const sample = readSample();
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -48,6 +59,78 @@ describe('when Redis is unreachable', () => {
     await redis.start();
     await waitFor(async () => (await t.app.inject({ url: paperUrl })).statusCode === 200, 10_000, 'recovery');
     expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+});
+
+describe('when Redis is down or hangs while the API and a worker start', () => {
+  it('then both wait for it instead of exiting, and serve once it answers', async () => {
+    const redis = new PrivateRedis(await freePort());
+    cleanups.push(() => redis.remove());
+    const env = testEnvironment('resilience-start', { REDIS_URL: redis.url, LOG_LEVEL: 'info' });
+    cleanups.push(() => cleanUp(loadConfig(env)));
+    const port = await freePort();
+    const starting = (entry: string, readyText: string, extra: Record<string, string> = {}) =>
+      startEntryPoint(entry, { ...env, ...extra }, readyText).then((child) => {
+        child.stdout!.resume();
+        child.stderr!.resume();
+        cleanups.push(() => stopProcess(child));
+        return child;
+      });
+
+    // Down: nothing listens on the port while both start.
+    const api = starting('src/server.ts', 'Server listening', { PORT: String(port) });
+    const worker = starting('workers/index.ts', 'workers started');
+    await new Promise((r) => setTimeout(r, 4000));
+    await redis.start();
+    await Promise.all([api, worker]);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200,
+      20_000,
+      'the API to be ready',
+    );
+
+    // Hung: the server accepts connections and answers nothing (longer than the command timeout).
+    redis.pause();
+    const second = starting('workers/index.ts', 'workers started');
+    await new Promise((r) => setTimeout(r, 5000));
+    redis.resume();
+    await second;
+    // The processes that were already running rode it out too.
+    expect((await api).exitCode).toBeNull();
+    expect((await worker).exitCode).toBeNull();
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200,
+      20_000,
+      'the API to be ready again',
+    );
+  });
+});
+
+describe('when Redis goes away while the paper index rebuilds', () => {
+  it('then the half-built index is not saved as a snapshot, and the next pass rebuilds it whole', async () => {
+    const redis = new PrivateRedis(await freePort());
+    await redis.start();
+    cleanups.push(() => redis.remove());
+    const t: TestApp = await startTestApp('resilience-rebuild', { REDIS_URL: redis.url });
+    cleanups.push(() => stopTestApp(t));
+    const papers = sample.slice(0, 40);
+    await t.container.services.papers.store(papers);
+    const { paperIndex } = t.container;
+    expect(await paperIndex.catchUp()).toBeGreaterThan(0);
+    expect(paperIndex.index.size).toBe(papers.length);
+
+    await redis.stop('SIGKILL');
+    await expect(paperIndex.rebuild()).rejects.toThrow();
+    // The snapshot on disk stays the last whole one.
+    await paperIndex.save();
+    await redis.start();
+    await paperIndex.catchUp();
+    expect(paperIndex.index.size).toBe(papers.length);
+
+    const reopened = createContainer(t.config, createLogger('warn', 'reopened'));
+    cleanups.push(() => reopened.close());
+    await reopened.start({ backgroundSync: false });
+    expect(reopened.paperIndex.index.size).toBe(papers.length);
   });
 });
 
