@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import { jobIdFor } from '../jobs/definitions.ts';
 import { type JobQueues, publicJobId } from '../jobs/queues.ts';
 import type { JsonStore } from '../storage/json-store.ts';
@@ -9,6 +10,15 @@ export type RefreshReason = 'papers' | 'profile' | 'feedback' | 'on-demand';
  * those that a person's own action asked for (no priority: BullMQ runs them first).
  */
 const PAPER_CHANGE_PRIORITY = 10;
+
+/** Moves a waiting refresh ahead of those paper changes set off; one that ended (or went) meanwhile is left. */
+async function runAsAskedFor(job: Job): Promise<void> {
+  try {
+    await job.changePriority({ priority: 0 });
+  } catch (error) {
+    if (!['completed', 'failed', 'unknown'].includes(await job.getState())) throw error;
+  }
+}
 
 /**
  * The one way to say "these researchers' suggestions are stale": their cached suggestions are
@@ -35,6 +45,9 @@ export class SuggestionRefresh {
         },
       })),
     );
+    // A request folded into a refresh that paper changes had queued would wait behind the whole import:
+    // the refresh it joined takes the person's place instead (no-op for one just added).
+    if (reason !== 'papers') await Promise.all(jobs.map((job) => runAsAskedFor(job)));
     return jobs.map(publicJobId);
   }
 }

@@ -11,12 +11,14 @@ beforeAll(async () => {
 afterAll(() => stopTestApp(t));
 
 describe('suggestion refresh queue', () => {
-  it("when a researcher's refresh is asked for while an import's refreshes wait, then it runs first", async () => {
+  it("when a researcher's refresh is asked for while an import's refreshes wait, then it runs first, also when the import had queued one for them", async () => {
     const { refresh } = t.container.services;
     const imported = ['imported-a', 'imported-b', 'imported-c', 'imported-d'];
     await refresh.request(imported, 'papers');
     await refresh.request(['asked-on-demand'], 'on-demand');
     await refresh.request(['edited-profile'], 'profile');
+    // Already waiting behind the import: asking for it moves it ahead, it is not folded into the wait.
+    await refresh.request(['imported-c'], 'on-demand');
     const order: string[] = [];
     const worker = new Worker(
       'suggestions',
@@ -36,6 +38,13 @@ describe('suggestion refresh queue', () => {
     } finally {
       await worker.close();
     }
-    expect(order).toEqual(['asked-on-demand', 'edited-profile', ...imported]);
+    expect(order).toEqual([
+      'asked-on-demand',
+      'edited-profile',
+      'imported-c',
+      'imported-a',
+      'imported-b',
+      'imported-d',
+    ]);
   });
 });
