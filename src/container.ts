@@ -8,6 +8,7 @@ import { ForegroundWork } from './jobs/foreground-work.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
+import { type PhraseExtractor, phrasesOnThisThread } from './recommend/key-phrases.ts';
 import type { StoredTopics } from './recommend/topic-ranking.ts';
 import { CachedCollaborators } from './services/cached-collaborators.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
@@ -32,6 +33,7 @@ import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis, whenRedisAnswers } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
+import { PhrasePool } from './threads/phrase-pool.ts';
 import { CitationIndex } from './vector/citation-index.ts';
 import { PaperIndex } from './vector/paper-index.ts';
 import { PaperMatcher } from './vector/paper-matcher.ts';
@@ -82,6 +84,7 @@ function wireServices(
   { repositories, queues, models }: Storage,
   parts: {
     embedder: Embedder;
+    phrases: PhraseExtractor;
     paperSearch: PaperSearch;
     suggestionCache: JsonStore<CachedSuggestions>;
     /** The ranking, here or in the index thread; requests reach it through the suggestion cache. */
@@ -119,6 +122,7 @@ function wireServices(
       papers: repositories.papers,
       citations: repositories.citations,
       embedder: parts.embedder,
+      phrases: parts.phrases,
       index: parts.paperSearch,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
       maxAuthorsPerPaper: config.limits.maxAuthorsPerPaper,
@@ -224,6 +228,9 @@ export function createContainer(
       })
     : new TransformersEmbedder(modelOptions(config));
   const embedder = new CachedEmbedder(model, config.embeddingCacheDir);
+  // Bulk imports tag their papers' words in a thread of their own, beside the embedding threads.
+  const phrasePool = options.embeddingPool ? new PhrasePool() : null;
+  const phrases = phrasePool?.extract ?? phrasesOnThisThread;
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
     dir: path.join(indexDir, 'papers'),
@@ -272,6 +279,7 @@ export function createContainer(
   });
   const services = wireServices(config, logger, storage, {
     embedder,
+    phrases,
     paperSearch,
     suggestionCache,
     neighbourhood: new NeighbourhoodService({ researcherIndex, paperIndex, citationIndex, ...repositories }),
@@ -286,6 +294,7 @@ export function createContainer(
     redis,
     keys,
     embedder,
+    phrases,
     repositories,
     metrics,
     collectMetrics: () => collectMetrics(metrics, storage, paperSearch, services.collaborators),
@@ -320,6 +329,7 @@ export function createContainer(
       await paperIndex.close();
       await embedder.close();
       if (model instanceof PooledEmbedder) await model.close();
+      await phrasePool?.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
@@ -343,9 +353,11 @@ export function createApiContainer(config: Config, logger: Logger) {
   });
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
   const indexThread = new IndexThread(config);
+  const phrasePool = new PhrasePool();
   const paperSearch = indexThread.paperSearch();
   const services = wireServices(config, logger, storage, {
     embedder,
+    phrases: phrasePool.extract,
     paperSearch,
     suggestionCache: new JsonStore(
       storage.redis,
@@ -387,6 +399,7 @@ export function createApiContainer(config: Config, logger: Logger) {
       await indexThread.close();
       await embedder.close();
       await pooled.close();
+      await phrasePool.close();
       await storage.redis.quit().catch(() => storage.redis.disconnect());
     },
   };

@@ -140,3 +140,11 @@ export function isGenericWord(topic: string): boolean {
   const tagged = words(topic);
   return tagged.length !== 1 || !['NOUN', 'PROPN'].includes(tagged[0]!.pos);
 }
+
+type PhraseSource = { title: string; abstract: string; keywords?: string[] };
+
+/** Key phrases of many papers, computed wherever the implementation runs them (paperPhrases of each). */
+export type PhraseExtractor = (papers: PhraseSource[]) => Promise<string[][]>;
+
+/** Runs on the calling thread: for processes whose event loop serves no requests. */
+export const phrasesOnThisThread: PhraseExtractor = async (papers) => papers.map(paperPhrases);

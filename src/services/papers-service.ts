@@ -6,7 +6,7 @@ import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
-import { PHRASES_VERSION, paperPhrases } from '../recommend/key-phrases.ts';
+import { PHRASES_VERSION, type PhraseExtractor } from '../recommend/key-phrases.ts';
 import type { CitationDirection, CitationRepository } from '../storage/citation-repository.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
@@ -29,6 +29,8 @@ export class PapersService {
       papers: PaperRepository;
       citations: CitationRepository;
       embedder: Embedder;
+      /** Key phrases of the papers written (in a thread of its own in the API). */
+      phrases: PhraseExtractor;
       index: PaperSearch;
       maxPapersPerRequest: number;
       maxAuthorsPerPaper: number;
@@ -82,9 +84,10 @@ export class PapersService {
     const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion, PHRASES_VERSION));
     const stored = await repository.settledContentHashes(papers.map((p) => p.id));
     const changed = hashes.flatMap((hash, i) => (stored[i] === hash.contentHash ? [] : [i]));
-    const vectors = await embedder.embed(
-      changed.map((i) => paperText(papers[i]!.title, papers[i]!.abstract)),
-    );
+    const [vectors, phrases] = await Promise.all([
+      embedder.embed(changed.map((i) => paperText(papers[i]!.title, papers[i]!.abstract))),
+      this.deps.phrases(changed.map((i) => papers[i]!)),
+    ]);
     const statuses: IngestStatus[] = papers.map(() => 'unchanged');
     await Promise.all(
       changed.map(async (paperIndex, j) => {
@@ -92,7 +95,7 @@ export class PapersService {
         statuses[paperIndex] = await repository.upsert({
           paper,
           vector: vectors[j]!,
-          terms: paperPhrases(paper),
+          terms: phrases[j]!,
           ...hashes[paperIndex]!,
         });
       }),

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
@@ -26,7 +27,7 @@ function percentile(values: number[], p: number): number {
 }
 
 describe('heavy requests and the request loop', () => {
-  it('when a 256-paper ingest and 4 uncached suggestion requests run, then cheap GETs stay fast (p99 < 50 ms)', async () => {
+  it('when a 256-paper ingest and 4 uncached suggestion requests run, then the request loop is never held long and cheap GETs stay fast', async () => {
     const nonce = `${Date.now()}-${Math.random()}`;
     // New texts, so every one of them is embedded now.
     const papers = sample.slice(200, 456).map((p) => ({ ...p, abstract: `${p.abstract} (${nonce})` }));
@@ -38,6 +39,9 @@ describe('heavy requests and the request loop', () => {
       .slice(0, 4)
       .map(([id]) => id);
 
+    // How long the API's event loop (this process's: the app runs in the test) was held at a time.
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     let heavyDone = false;
     const heavy = Promise.all([
       fetch(`${base}/v1/papers`, {
@@ -59,15 +63,21 @@ describe('heavy requests and the request loop', () => {
       expect(response.status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    loopDelay.disable();
     const responses = await heavy;
     for (const response of responses) expect(response.status).toBe(200);
     const ingested = (await responses[0]!.json()) as { items: { status: string }[] };
     expect(ingested.items.filter((i) => i.status === 'created')).toHaveLength(256);
     // The heavy work took long enough for the measurement to mean something.
     expect(latencies.length).toBeGreaterThan(50);
+    const heldMs = loopDelay.max / 1e6;
     console.log(
-      `cheap GET during heavy work: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+      `cheap GET during heavy work: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; event loop held at most ${heldMs.toFixed(0)} ms`,
     );
-    expect(percentile(latencies, 99)).toBeLessThan(50);
+    // Bounds far above what scheduling on 2 shared cores adds (tens of ms), far below the faults they
+    // catch: a GET held 17 s behind embedding on the loop, the loop held 0.8–1.1 s by tagging the
+    // ingest's words on it.
+    expect(heldMs).toBeLessThan(250);
+    expect(percentile(latencies, 99)).toBeLessThan(200);
   });
 });
