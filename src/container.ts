@@ -328,8 +328,9 @@ export function createContainer(
       await storage.queues.close();
       await paperIndex.close();
       await embedder.close();
-      if (model instanceof PooledEmbedder) await model.close();
+      // Before the embedding threads (see createApiContainer's close).
       await phrasePool?.close();
+      if (model instanceof PooledEmbedder) await model.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };
@@ -398,8 +399,10 @@ export function createApiContainer(config: Config, logger: Logger) {
       await storage.queues.close();
       await indexThread.close();
       await embedder.close();
-      await pooled.close();
+      // The phrase thread ends before the embedding threads: the other way round, onnxruntime-node
+      // aborted the process as it exited ("terminate called after throwing Napi::Error").
       await phrasePool.close();
+      await pooled.close();
       await storage.redis.quit().catch(() => storage.redis.disconnect());
     },
   };
