@@ -228,9 +228,10 @@ export function createContainer(
       })
     : new TransformersEmbedder(modelOptions(config));
   const embedder = new CachedEmbedder(model, config.embeddingCacheDir);
-  // Bulk imports tag their papers' words in a thread of their own, beside the embedding threads.
-  const phrasePool = options.embeddingPool ? new PhrasePool() : null;
-  const phrases = phrasePool?.extract ?? phrasesOnThisThread;
+  // This thread serves no requests, so it tags the words of the papers it writes itself. (A phrase
+  // thread beside the embedding threads of `npm run import` made onnxruntime-node abort the importer
+  // as it exited, "terminate called after throwing Napi::Error", whichever pool closed first.)
+  const phrases = phrasesOnThisThread;
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
     dir: path.join(indexDir, 'papers'),
@@ -328,8 +329,6 @@ export function createContainer(
       await storage.queues.close();
       await paperIndex.close();
       await embedder.close();
-      // Before the embedding threads (see createApiContainer's close).
-      await phrasePool?.close();
       if (model instanceof PooledEmbedder) await model.close();
       await redis.quit().catch(() => redis.disconnect());
     },
@@ -399,8 +398,6 @@ export function createApiContainer(config: Config, logger: Logger) {
       await storage.queues.close();
       await indexThread.close();
       await embedder.close();
-      // The phrase thread ends before the embedding threads: the other way round, onnxruntime-node
-      // aborted the process as it exited ("terminate called after throwing Napi::Error").
       await phrasePool.close();
       await pooled.close();
       await storage.redis.quit().catch(() => storage.redis.disconnect());
