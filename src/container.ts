@@ -8,7 +8,6 @@ import { ForegroundWork } from './jobs/foreground-work.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
-import { type PhraseExtractor, phrasesOnThisThread } from './recommend/key-phrases.ts';
 import type { StoredTopics } from './recommend/topic-ranking.ts';
 import { CachedCollaborators } from './services/cached-collaborators.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
@@ -33,7 +32,6 @@ import { RankerRepository } from './storage/ranker-repository.ts';
 import { createRedis, whenRedisAnswers } from './storage/redis.ts';
 import { ResearcherRepository } from './storage/researcher-repository.ts';
 import { IndexThread } from './threads/index-thread-client.ts';
-import { PhrasePool } from './threads/phrase-pool.ts';
 import { CitationIndex } from './vector/citation-index.ts';
 import { PaperIndex } from './vector/paper-index.ts';
 import { PaperMatcher } from './vector/paper-matcher.ts';
@@ -84,7 +82,6 @@ function wireServices(
   { repositories, queues, models }: Storage,
   parts: {
     embedder: Embedder;
-    phrases: PhraseExtractor;
     paperSearch: PaperSearch;
     suggestionCache: JsonStore<CachedSuggestions>;
     /** The ranking, here or in the index thread; requests reach it through the suggestion cache. */
@@ -122,7 +119,6 @@ function wireServices(
       papers: repositories.papers,
       citations: repositories.citations,
       embedder: parts.embedder,
-      phrases: parts.phrases,
       index: parts.paperSearch,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
       maxAuthorsPerPaper: config.limits.maxAuthorsPerPaper,
@@ -228,10 +224,6 @@ export function createContainer(
       })
     : new TransformersEmbedder(modelOptions(config));
   const embedder = new CachedEmbedder(model, config.embeddingCacheDir);
-  // This thread serves no requests, so it tags the words of the papers it writes itself. (A phrase
-  // thread beside the embedding threads of `npm run import` made onnxruntime-node abort the importer
-  // as it exited, "terminate called after throwing Napi::Error", whichever pool closed first.)
-  const phrases = phrasesOnThisThread;
   const indexDir = path.join(config.dataDir, 'index', config.keyPrefix);
   const paperIndex = new PaperIndex(repositories.papers, config.hnsw, {
     dir: path.join(indexDir, 'papers'),
@@ -280,7 +272,6 @@ export function createContainer(
   });
   const services = wireServices(config, logger, storage, {
     embedder,
-    phrases,
     paperSearch,
     suggestionCache,
     neighbourhood: new NeighbourhoodService({ researcherIndex, paperIndex, citationIndex, ...repositories }),
@@ -295,7 +286,6 @@ export function createContainer(
     redis,
     keys,
     embedder,
-    phrases,
     repositories,
     metrics,
     collectMetrics: () => collectMetrics(metrics, storage, paperSearch, services.collaborators),
@@ -353,11 +343,9 @@ export function createApiContainer(config: Config, logger: Logger) {
   });
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
   const indexThread = new IndexThread(config);
-  const phrasePool = new PhrasePool();
   const paperSearch = indexThread.paperSearch();
   const services = wireServices(config, logger, storage, {
     embedder,
-    phrases: phrasePool.extract,
     paperSearch,
     suggestionCache: new JsonStore(
       storage.redis,
@@ -398,7 +386,6 @@ export function createApiContainer(config: Config, logger: Logger) {
       await storage.queues.close();
       await indexThread.close();
       await embedder.close();
-      await phrasePool.close();
       await pooled.close();
       await storage.redis.quit().catch(() => storage.redis.disconnect());
     },

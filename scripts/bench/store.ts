@@ -57,7 +57,6 @@ export async function fillStore(
     papers: container.repositories.papers,
     citations: container.repositories.citations,
     embedder: new CopyingEmbedder(container.embedder),
-    phrases: container.phrases,
     index: container.paperSearch,
     maxPapersPerRequest: Number.POSITIVE_INFINITY,
     maxAuthorsPerPaper: container.config.limits.maxAuthorsPerPaper,
