@@ -70,7 +70,8 @@ function launch(entry: Supervised): void {
     env: process.env,
   });
   entry.child = child;
-  logger.info({ process: entry.name, pid: child.pid }, 'process started');
+  // Not `pid`: every log line already has one, the pid of this process.
+  logger.info({ process: entry.name, childPid: child.pid }, 'process started');
   child.on('exit', (code, signal) => {
     if (stopping) return;
     entry.quickFailures = Date.now() - startedAt < RESTART.healthyAfterMs ? entry.quickFailures + 1 : 1;

@@ -121,9 +121,9 @@ export function keyPhrases(text: string): string[] {
   return [...phrases].slice(0, MAX_PHRASES_PER_PAPER);
 }
 
-/** A paper's key phrases: its author keywords first, then the phrases of its title and abstract. */
 type PhraseSource = { title: string; abstract: string; keywords?: string[] };
 
+/** A paper's key phrases: its author keywords first, then the phrases of its title and abstract. */
 export function paperPhrases(paper: PhraseSource): string[] {
   const keywords = (paper.keywords ?? []).map((k) => k.trim()).filter((k) => k.length > 0);
   return [...new Set([...keywords.map(normalise), ...keyPhrases(`${paper.title}.\n${paper.abstract}`)])];

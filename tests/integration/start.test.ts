@@ -16,9 +16,9 @@ afterAll(async () => {
 function latestPid(output: string, name: string): number | null {
   const lines = output.split('\n').filter((line) => line.includes('"process started"'));
   const pid = lines
-    .map((line) => JSON.parse(line) as { process: string; pid: number })
+    .map((line) => JSON.parse(line) as { process: string; childPid: number })
     .filter((entry) => entry.process === name)
-    .at(-1)?.pid;
+    .at(-1)?.childPid;
   return pid ?? null;
 }
 
