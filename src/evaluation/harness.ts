@@ -14,8 +14,9 @@ import type { ResearchGraph } from '../graph/research-graph.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions, DEFAULT_DIVERSITY, diversify } from '../recommend/collaborator-ranking.ts';
-import { isGenericWord } from '../recommend/key-phrases.ts';
+import { isGenericWord, papersPhrases } from '../recommend/key-phrases.ts';
 import {
+  blendTermOverlap,
   blendVenueAffinity,
   RELATED_HITS_PER_QUERY,
   relatedPaperScores,
@@ -505,6 +506,9 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
   indexBar.update(test.length);
   indexBar.stop();
   const nearestTestPapers = (query: Float32Array, k: number) => testIndex.search(query, k);
+  // The key phrases each paper would have been stored with (the service reads them from Redis).
+  const phrases = await papersPhrases(test);
+  const termsOfTestPaper = new Map(test.map((paper, i) => [paper.id, phrases[i]!]));
   const totals = { 'topic-only-centroid': 0, 'peerscout-related': 0 };
   let evaluated = 0;
   const index = container.paperIndex.index;
@@ -526,12 +530,17 @@ async function evaluateRelatedPapers(container: Container, queries: Collaboratio
       return vector && meta ? [{ vector, year: meta.year }] : [];
     });
     const relatedQueries = relatedQueryVectors(interests, newest);
-    const scores = blendVenueAffinity(
+    const withVenues = blendVenueAffinity(
       relatedPaperScores(relatedQueries, (v) =>
         nearestTestPapers(v, Math.max(RELATED_K, RELATED_HITS_PER_QUERY)),
       ),
       (id) => testIndex.metaOf(id)?.venue,
       venueShares(graph.papersOf(query.researcher).flatMap((id) => graph.paper(id) ?? [])),
+    );
+    const scores = blendTermOverlap(
+      withVenues,
+      (id) => termsOfTestPaper.get(id),
+      await container.services.neighbourhood.termProfileOf(graph.papersNewestFirst(query.researcher)),
     );
     const ranked = [...scores].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     totals['peerscout-related'] += recallAt(ranked, query.futurePapers, RELATED_K);

@@ -5,12 +5,15 @@ import { NotFoundError, UnprocessableError } from '../errors.ts';
 import { buildGraphSlice, type GraphSlice, planGraphSlice } from '../recommend/graph-slice.ts';
 import {
   blendCitationLinks,
+  blendTermOverlap,
   blendVenueAffinity,
   citationLinkCounts,
   RELATED_HITS_PER_QUERY,
   relatedPaperScore,
   relatedPaperScores,
   relatedQueryVectors,
+  type TermProfile,
+  termProfile,
   venueShares,
 } from '../recommend/related-papers.ts';
 import { researcherTopicPhrases, termCounts } from '../recommend/terms.ts';
@@ -56,7 +59,8 @@ export class NeighbourhoodService {
   }
 
   /**
-   * Papers near the researcher's interests, blended with the papers tied to theirs by citations
+   * Papers near the researcher's interests, ranked with their venues and the key phrases they share
+   * with the researcher's papers, blended with the papers tied to theirs by citations
    * (bibliographic coupling, co-citation); never their own, nor those they already cite, nor
    * co-authors' with excludeSeen.
    */
@@ -98,13 +102,35 @@ export class NeighbourhoodService {
     }
     const shares = venueShares(paperIds.flatMap((p) => graph.paper(p) ?? []));
     const withVenues = blendVenueAffinity(textScores, (paperId) => index.metaOf(paperId)?.venue, shares);
-    const ranked = [...blendCitationLinks(withVenues, links)]
+    const candidates = [...withVenues.keys()];
+    const [profile, candidateTerms] = await Promise.all([
+      this.termProfileOf(paperIds),
+      this.deps.papers.termsOf(candidates),
+    ]);
+    const termsByPaper = new Map(candidates.map((paperId, i) => [paperId, candidateTerms[i] ?? []]));
+    const withTerms = blendTermOverlap(withVenues, (paperId) => termsByPaper.get(paperId), profile);
+    const ranked = [...blendCitationLinks(withTerms, links)]
       .sort((a, b) => b[1] - a[1] || (index.metaOf(b[0])?.year ?? 0) - (index.metaOf(a[0])?.year ?? 0))
       .slice(options.page.offset, depth);
     const papers = await this.deps.papers.getMany(ranked.map(([paperId]) => paperId));
     return ranked.flatMap(([, score], i) =>
       papers[i] ? [{ paper: papers[i]!, score: roundScore(score) }] : [],
     );
+  }
+
+  /**
+   * The key phrases of these papers (a researcher's) weighted for comparing other papers with them
+   * (see termProfile); the evaluation harness scores related papers with it too.
+   */
+  async termProfileOf(paperIds: readonly string[]): Promise<TermProfile> {
+    const index = this.deps.paperIndex.index;
+    const stored = await this.deps.papers.termsOf(paperIds);
+    const papers = paperIds.flatMap((paperId, i) => {
+      const meta = index.metaOf(paperId);
+      return meta && stored[i] ? [{ terms: stored[i]!, year: meta.year }] : [];
+    });
+    const df = await this.deps.papers.documentFrequencies([...new Set(papers.flatMap((p) => p.terms))]);
+    return termProfile(papers, (term) => df.get(term) ?? 0, Math.max(1, index.size));
   }
 
   /**

@@ -136,6 +136,14 @@ export class PaperRepository {
     );
   }
 
+  /** The key phrases stored for each paper at ingest, without the paper (null: no such paper). */
+  async termsOf(ids: readonly string[]): Promise<(string[] | null)[]> {
+    const rows = await pipelined<string, string | null>(this.redis, ids, (p, id) =>
+      p.hget(this.keys.paper(id), 'terms'),
+    );
+    return rows.map((terms) => (terms ? (JSON.parse(terms) as string[]) : null));
+  }
+
   async get(id: string): Promise<Paper | null> {
     return (await this.getMany([id]))[0] ?? null;
   }

@@ -291,6 +291,45 @@ describe('related papers, similar researchers, graph slice and profile topics', 
     }
   });
 
+  it('ranks a paper naming the researcher’s most distinctive phrases above one as near in text that does not', async () => {
+    const fresh = await startTestApp('related-phrases');
+    try {
+      await fresh.container.services.papers.store(sample);
+      await fresh.container.paperIndex.catchUp();
+      const mine = fresh.container.researcherIndex.graph.papersNewestFirst(prolific);
+      const profile = await fresh.container.services.neighbourhood.termProfileOf(mine);
+      const distinctive = [...profile.weights]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, 3)
+        .map(([term]) => term);
+      const newest = sample.find((p) => p.id === mine[0])!;
+      // Two papers by a stranger on the researcher's newest subject, one also naming their phrases.
+      const abstract = distinctive.reduce((text, term) => text.split(term).join('it'), newest.abstract);
+      const stranger = [{ id: 'phrase-stranger', name: 'Phrase Stranger' }];
+      const paper = (id: string, text: string) => ({
+        ...newest,
+        id,
+        title: `On ${newest.title}`,
+        abstract: text,
+        authors: stranger,
+        year: 2024,
+      });
+      await fresh.container.services.papers.store([
+        paper('phrase-without', abstract),
+        paper(
+          'phrase-with',
+          `${abstract} We also report on ${distinctive.map((t) => `the ${t}`).join(', ')}.`,
+        ),
+      ]);
+      const response = await fresh.app.inject({ url: `/v1/researchers/${prolific}/related-papers?limit=50` });
+      const items: { paper: Paper; score: number }[] = response.json().items;
+      const score = (id: string) => items.find((i) => i.paper.id === id)?.score ?? Number.NaN;
+      expect(score('phrase-with') - score('phrase-without'), distinctive.join()).toBeGreaterThan(0.05);
+    } finally {
+      await stopTestApp(fresh);
+    }
+  });
+
   it('lists researchers with similar topics, most similar first', async () => {
     const response = await t.app.inject({ url: `/v1/researchers/${prolific}/similar?limit=5` });
     expect(response.statusCode).toBe(200);

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  blendTermOverlap,
   blendVenueAffinity,
   relatedPaperScore,
   relatedPaperScores,
+  TERM_WEIGHT,
+  termProfile,
+  termSimilarity,
   VENUE_BONUS,
   venueShares,
 } from '../../src/recommend/related-papers.ts';
@@ -68,5 +72,58 @@ describe('the venues a researcher publishes in', () => {
     expect(blended.get('elsewhere')).toBe(0.801);
     expect(blended.get('atTheirVenue')).toBeGreaterThan(0.801);
     expect(blended.get('atTheirVenue')! - 0.8).toBeLessThanOrEqual(VENUE_BONUS);
+  });
+});
+
+describe('the key phrases a researcher shares with a paper', () => {
+  // 1,000 stored papers; "transformer" is in half of them, the researcher's corpus in two.
+  const df = new Map([
+    ['transformer', 500],
+    ['PASTEL corpus', 2],
+    ['speech translation', 40],
+  ]);
+  const profile = termProfile(
+    [
+      { terms: ['PASTEL corpus', 'speech translation', 'transformer'], year: 2021 },
+      { terms: ['PASTEL corpus', 'transformer'], year: 2020 },
+      { terms: ['transformer'], year: 2012 },
+    ],
+    (term) => df.get(term) ?? 0,
+    1000,
+  );
+
+  it('weighs their recurring, distinctive phrases most and the phrases every paper has least', () => {
+    expect(profile.weights.get('PASTEL corpus')!).toBeGreaterThan(profile.weights.get('speech translation')!);
+    expect(profile.weights.get('speech translation')!).toBeGreaterThan(profile.weights.get('transformer')!);
+  });
+
+  it('gives a paper naming their corpus more than one sharing only a common phrase, and at most 1', () => {
+    const namesCorpus = termSimilarity(profile, ['PASTEL corpus', 'lecture videos']);
+    const common = termSimilarity(profile, ['transformer', 'lecture videos']);
+    expect(namesCorpus).toBeGreaterThan(common);
+    expect(common).toBeGreaterThan(0);
+    expect(termSimilarity(profile, ['image segmentation'])).toBe(0);
+    expect(termSimilarity(profile, [...profile.weights.keys()])).toBeLessThanOrEqual(1 + 1e-9);
+    expect(
+      termSimilarity(
+        termProfile([], () => 0, 1000),
+        ['transformer'],
+      ),
+    ).toBe(0);
+  });
+
+  it('when two papers are as near in text, then the one naming their methods and data comes first, by at most TERM_WEIGHT', () => {
+    const scores = new Map([
+      ['generic', 0.7],
+      ['theirs', 0.69],
+    ]);
+    const terms: Record<string, string[]> = { generic: ['transformer'], theirs: ['PASTEL corpus'] };
+    const blended = blendTermOverlap(scores, (id) => terms[id], profile);
+    expect(blended.get('theirs')!).toBeGreaterThan(blended.get('generic')!);
+    for (const [id, score] of scores) {
+      expect(blended.get(id)!).toBeGreaterThanOrEqual(score);
+      expect(blended.get(id)!).toBeLessThanOrEqual(score + TERM_WEIGHT + 1e-9);
+    }
+    expect(blendTermOverlap(scores, () => undefined, profile)).toEqual(scores);
   });
 });
