@@ -8,6 +8,19 @@ export type Option = { candidate: string; score: number };
 /** A recipient's eligible candidates, best first, and how many more of them they should get. */
 export type Proposal = { recipient: string; want: number; options: Option[] };
 
+export type AllocationRules = {
+  /** The digest's rule: one open suggestion per pair, so two people are paired in one direction only. */
+  oneDirectionPerPair: boolean;
+  /** Pairs already written (recipient → candidates): they take no room, but block the other direction. */
+  written?: ReadonlyMap<string, readonly string[]>;
+};
+
+/**
+ * Recipients a search for a way to fill one short list moves along, at most: it keeps a run over many
+ * recipients from spending long on a list that cannot be filled.
+ */
+const MAX_SEARCHED_RECIPIENTS = 500;
+
 /**
  * How much a recipient loses if one of their first `want` options goes to someone else: its score
  * minus the score of the option they would get instead (the first one beyond `want`; 0 when they have
@@ -17,29 +30,188 @@ function fallbackScore(proposal: Proposal): number {
   return proposal.options[proposal.want]?.score ?? 0;
 }
 
+/** One step of a search for a way to fill a short list (see Allotment.fill). */
+type Step = {
+  recipient: string;
+  /** The candidate this recipient gives up to the one before it on the path (none for the first). */
+  gives?: string;
+  /** The candidate the recipient before it takes in exchange (this recipient, for a reversed pair). */
+  takes?: string;
+  previous?: Step;
+  /** What the path to here costs the people on it (see Allotment.fill). */
+  cost: number;
+};
+
+/** The recipient of a path's last step: no one, the candidate taken there has room. */
+const END = '';
+
+/** The state of an allocation: each recipient's chosen candidates and how often each is named. */
+class Allotment {
+  private readonly chosen = new Map<string, Map<string, number>>();
+  private readonly used = new Map<string, number>();
+  private readonly holding = new Map<string, Set<string>>();
+  private readonly byRecipient: Map<string, Proposal>;
+
+  constructor(
+    proposals: Proposal[],
+    private readonly capacity: (candidate: string) => number,
+    private readonly rules: AllocationRules,
+  ) {
+    this.byRecipient = new Map(proposals.map((p) => [p.recipient, p]));
+    for (const p of proposals) this.chosen.set(p.recipient, new Map());
+  }
+
+  listOf(recipient: string): ReadonlyMap<string, number> {
+    return this.chosen.get(recipient)!;
+  }
+
+  room(recipient: string): number {
+    return this.byRecipient.get(recipient)!.want - this.listOf(recipient).size;
+  }
+
+  hasRoom(candidate: string): boolean {
+    return (this.used.get(candidate) ?? 0) < this.capacity(candidate);
+  }
+
+  private withinCapacity(candidate: string): boolean {
+    return (this.used.get(candidate) ?? 0) <= this.capacity(candidate);
+  }
+
+  /** Whether the candidate is already paired with the recipient the other way (chosen, or written). */
+  pairedBack(recipient: string, candidate: string): 'chosen' | 'written' | null {
+    if (!this.rules.oneDirectionPerPair) return null;
+    if (this.rules.written?.get(candidate)?.includes(recipient)) return 'written';
+    return this.chosen.get(candidate)?.has(recipient) ? 'chosen' : null;
+  }
+
+  canTake(recipient: string, candidate: string): boolean {
+    return (
+      this.room(recipient) > 0 &&
+      !this.listOf(recipient).has(candidate) &&
+      this.hasRoom(candidate) &&
+      this.pairedBack(recipient, candidate) === null
+    );
+  }
+
+  take(recipient: string, candidate: string): void {
+    const rank = this.byRecipient.get(recipient)!.options.findIndex((o) => o.candidate === candidate);
+    this.chosen.get(recipient)!.set(candidate, rank);
+    this.used.set(candidate, (this.used.get(candidate) ?? 0) + 1);
+    let holders = this.holding.get(candidate);
+    if (!holders) {
+      holders = new Set();
+      this.holding.set(candidate, holders);
+    }
+    holders.add(recipient);
+  }
+
+  drop(recipient: string, candidate: string): void {
+    this.chosen.get(recipient)!.delete(candidate);
+    this.used.set(candidate, this.used.get(candidate)! - 1);
+    this.holding.get(candidate)!.delete(recipient);
+  }
+
+  private scoreOf(recipient: string, candidate: string): number {
+    return this.byRecipient.get(recipient)!.options.find((o) => o.candidate === candidate)?.score ?? 0;
+  }
+
+  /**
+   * Gives a short list one more candidate by moving others along (an augmenting path): the recipient
+   * takes a full candidate from a holder who takes someone else instead, or a person whose own list
+   * names them, who then takes someone else; the last one moved takes a candidate with room. Of all
+   * such paths, the one that costs least (Dijkstra): the short recipient's option counts by how far it
+   * is below their best, each person moved by how much worse their new candidate is than the one they
+   * gave up. Returns whether the list grew.
+   */
+  fill(start: string): boolean {
+    const best = this.byRecipient.get(start)!.options[0]?.score ?? 0;
+    const frontier: Step[] = [{ recipient: start, cost: 0 }];
+    const settled = new Set<string>();
+    while (frontier.length > 0 && settled.size <= MAX_SEARCHED_RECIPIENTS) {
+      let cheapest = 0;
+      for (let i = 1; i < frontier.length; i++)
+        if (frontier[i]!.cost < frontier[cheapest]!.cost) cheapest = i;
+      const step = frontier.splice(cheapest, 1)[0]!;
+      if (step.recipient === END) {
+        if (this.apply(step)) return true;
+        continue;
+      }
+      if (settled.has(step.recipient)) continue;
+      settled.add(step.recipient);
+      const given = step.gives === undefined ? best : this.scoreOf(step.recipient, step.gives);
+      for (const { candidate, score } of this.byRecipient.get(step.recipient)!.options) {
+        if (candidate === step.gives || this.listOf(step.recipient).has(candidate)) continue;
+        const back = this.pairedBack(step.recipient, candidate);
+        if (back === 'written') continue;
+        const cost = step.cost + Math.max(0, given - score);
+        if (back === null && this.hasRoom(candidate)) {
+          frontier.push({ recipient: END, takes: candidate, previous: step, cost });
+          continue;
+        }
+        // The candidate's own list names this recipient: they give that up and look elsewhere.
+        const next =
+          back === 'chosen'
+            ? this.hasRoom(candidate)
+              ? [{ recipient: candidate, gives: step.recipient }]
+              : []
+            : [...(this.holding.get(candidate) ?? [])].map((recipient) => ({ recipient, gives: candidate }));
+        for (const move of next)
+          if (!settled.has(move.recipient))
+            frontier.push({ ...move, takes: candidate, previous: step, cost });
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Carries out a path found by fill, from its end: each step's recipient takes what the step after
+   * it gave up. Undone, and false returned, when the moves together would break a rule (two steps
+   * naming the same pair both ways, or one candidate more often than their capacity).
+   */
+  private apply(end: Step): boolean {
+    const undo: (() => void)[] = [];
+    let broken = false;
+    for (let step: Step = end; step.previous; step = step.previous) {
+      const { gives, takes } = step;
+      const giver = step.recipient;
+      const taker = step.previous.recipient;
+      if (gives !== undefined) {
+        this.drop(giver, gives);
+        undo.push(() => this.take(giver, gives));
+      }
+      if (this.listOf(taker).has(takes!)) broken = true;
+      this.take(taker, takes!);
+      undo.push(() => this.drop(taker, takes!));
+      if (this.pairedBack(taker, takes!) !== null || !this.withinCapacity(takes!)) broken = true;
+    }
+    if (broken) for (const step of undo.reverse()) step();
+    return !broken;
+  }
+}
+
 /**
  * Assigns every recipient up to `want` candidates, each candidate to at most `capacity(candidate)`
  * recipients. Pairs are taken greedily by the regret of losing them (the score of the pair minus the
  * recipient's fallback score), so a recipient for whom the candidate is much better than their next
  * option goes first; then by score, then by ids, so the result depends on the data, never on the order
- * of the proposals. A recipient whose first choices are full gets their next-best candidates with room.
- * With `oneDirectionPerPair` (the digest's rule: one open suggestion per pair), two people are paired
- * in one direction only: when each is the other's candidate, the stronger claim is kept and the
- * other recipient gets their next option.
+ * of the proposals. With `oneDirectionPerPair`, two people are paired in one direction only: when each
+ * is the other's candidate, the stronger claim is kept and the other recipient gets their next option.
+ * A list the greedy pass leaves short (its remaining options are full, or name the recipient back) is
+ * then filled where others can move along to someone with room, the way that costs the people moved
+ * least (see Allotment.fill): full lists come before who gets whom, and no list gets shorter by it.
  * Returns each recipient's candidates in their own order of preference.
  */
 export function allocateByMatchStrength(
   proposals: Proposal[],
   capacity: (candidate: string) => number,
-  options: { oneDirectionPerPair: boolean },
+  rules: AllocationRules,
 ): Map<string, string[]> {
   const pairs = proposals.flatMap((proposal) => {
     const fallback = fallbackScore(proposal);
-    return proposal.options.map((option, rank) => ({
+    return proposal.options.map((option) => ({
       recipient: proposal.recipient,
       candidate: option.candidate,
       score: option.score,
-      rank,
       regret: option.score - fallback,
     }));
   });
@@ -50,30 +222,15 @@ export function allocateByMatchStrength(
       a.recipient.localeCompare(b.recipient) ||
       a.candidate.localeCompare(b.candidate),
   );
-  const room = new Map(proposals.map((p) => [p.recipient, p.want]));
-  const used = new Map<string, number>();
-  const chosen = new Map<string, { candidate: string; rank: number }[]>(
-    proposals.map((p) => [p.recipient, []]),
-  );
-  for (const pair of pairs) {
-    if ((room.get(pair.recipient) ?? 0) <= 0) continue;
-    const taken = used.get(pair.candidate) ?? 0;
-    if (taken >= capacity(pair.candidate)) continue;
-    const mine = chosen.get(pair.recipient)!;
-    if (mine.some((c) => c.candidate === pair.candidate)) continue;
-    if (
-      options.oneDirectionPerPair &&
-      chosen.get(pair.candidate)?.some((c) => c.candidate === pair.recipient)
-    )
-      continue;
-    mine.push({ candidate: pair.candidate, rank: pair.rank });
-    used.set(pair.candidate, taken + 1);
-    room.set(pair.recipient, room.get(pair.recipient)! - 1);
-  }
+  const allotment = new Allotment(proposals, capacity, rules);
+  for (const pair of pairs)
+    if (allotment.canTake(pair.recipient, pair.candidate)) allotment.take(pair.recipient, pair.candidate);
+  const byId = [...proposals].sort((a, b) => a.recipient.localeCompare(b.recipient));
+  for (const { recipient } of byId) while (allotment.room(recipient) > 0 && allotment.fill(recipient)) {}
   return new Map(
-    [...chosen].map(([recipient, list]) => [
+    proposals.map(({ recipient }) => [
       recipient,
-      list.sort((a, b) => a.rank - b.rank).map((c) => c.candidate),
+      [...allotment.listOf(recipient)].sort((a, b) => a[1] - b[1]).map(([candidate]) => candidate),
     ]),
   );
 }

@@ -199,7 +199,8 @@ export class InvitationsService {
    * strength (allocateByMatchStrength), from what the period already holds, so a retry continues
    * where it stopped. Each recipient's invitations are then written by the atomic script, which
    * enforces both caps again (concurrent runs cannot overshoot them) and falls back on the
-   * recipient's next-best eligible people when an allotted one is no longer free. A digest counts as
+   * recipient's next-best people that nobody else was allotted when an allotted one is no longer
+   * free. A digest counts as
    * complete once its invitations are written and their webhooks queued.
    */
   private async writeDigests(period: string, proposals: DigestProposal[]): Promise<Map<string, string[]>> {
@@ -221,30 +222,37 @@ export class InvitationsService {
       [...new Set(plans.flatMap((p) => p.options.map((o) => o.candidate)))],
       maxPerCandidate,
     );
+    const written = new Map(proposals.map((p, i) => [p.recipient, received[i]!]));
     const allotted = allocateByMatchStrength(plans, (candidate) => capacity.get(candidate) ?? 0, {
       oneDirectionPerPair: true,
+      written,
     });
-    // Room left after the allotment: a recipient whose allotted person turns out not to be free
-    // falls back on people with room to spare first, and on a slot allotted to someone else only
-    // as a last resort (that person then falls back in turn), so nobody gets fewer suggestions.
+    // The allotment is the plan; the script writes it unless something changed since the capacities
+    // were read (another run writing the same period). Only then does a recipient fall back, and only
+    // on people nobody else was allotted: with room to spare and not pairing back with them.
     const spare = new Map(capacity);
-    for (const list of allotted.values())
+    const allottedTo = new Map<string, Set<string>>();
+    for (const [recipient, list] of allotted) {
+      allottedTo.set(recipient, new Set(list));
       for (const candidate of list) spare.set(candidate, (spare.get(candidate) ?? 0) - 1);
+    }
     const created = new Map<string, string[]>();
     for (const plan of plans) {
-      const first = new Set(allotted.get(plan.recipient));
-      const others = plan.options.filter((o) => !first.has(o.candidate));
-      const hasSpare = (o: { candidate: string }) => (spare.get(o.candidate) ?? 0) > 0;
-      const fallbacks = [...others.filter(hasSpare), ...others.filter((o) => !hasSpare(o))];
+      const first = allottedTo.get(plan.recipient)!;
+      const free = (o: { candidate: string }) =>
+        !first.has(o.candidate) &&
+        (spare.get(o.candidate) ?? 0) > 0 &&
+        !allottedTo.get(o.candidate)?.has(plan.recipient);
+      const fallbacks = plan.options.filter(free);
       const ids = await this.deps.invitations.createForPeriod(
         plan.recipient,
         period,
         { max: perDigest, cap: maxPerCandidate },
         [...plan.options.filter((o) => first.has(o.candidate)), ...fallbacks],
       );
-      const written = new Set(ids);
+      const named = new Set(ids);
       for (const o of fallbacks)
-        if (written.has(invitationId(plan.recipient, o.candidate, period)))
+        if (named.has(invitationId(plan.recipient, o.candidate, period)))
           spare.set(o.candidate, spare.get(o.candidate)! - 1);
       created.set(plan.recipient, ids);
       await this.announce(plan.recipient, period);

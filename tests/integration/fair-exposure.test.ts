@@ -198,4 +198,34 @@ describe('fair exposure of invitation candidates', () => {
     const reset = await container.services.researchers.updateProfile(star, { invitationsPerPeriod: null });
     expect(reset.invitationsPerPeriod).toBeNull();
   });
+
+  it('when a short digest can only be filled by moving someone, then the recipient who loses least moves, whatever the order of writing', async () => {
+    await withdrawPeriod(container, '2026-W14');
+    // One suggestion per digest; the star may be named twice. A's only option is B; B would rather
+    // have A, but A's suggestion names B (one open suggestion per pair), so B needs the star. Low
+    // barely prefers the star to their next option, High has almost nothing else. The digests are
+    // written in recipient order (A, B, Low, High): before, B fell back on a slot of the star that
+    // was allotted to someone else, and whoever was written last (High) lost it.
+    const [a, b, low, high, starId, lowNext, highNext] = [...claimed].sort();
+    const single = createContainer(
+      loadConfig({ ...env, INVITATIONS_PER_DIGEST: '1', MAX_INVITATIONS_PER_CANDIDATE: '2' }),
+      createLogger('warn'),
+    );
+    cleanups.push(() => single.close());
+    const option = (candidate: string, score: number) => ({ candidate, score, evidence: null });
+    const plans: DigestProposal[] = [
+      { recipient: a!, options: [option(b!, 0.5)] },
+      { recipient: b!, options: [option(a!, 0.9), option(starId!, 0.85)] },
+      { recipient: low!, options: [option(starId!, 0.9), option(lowNext!, 0.8)] },
+      { recipient: high!, options: [option(starId!, 0.9), option(highNext!, 0.1)] },
+    ];
+    for (const plan of plans)
+      await single.repositories.invitations.saveProposal('2026-W17', 'run-moves', plan.recipient, plan);
+    await single.services.invitations.writeRun('2026-W17', 'run-moves');
+    const inbox = async (id: string) => single.repositories.invitations.periodCandidates(id, '2026-W17');
+    expect(await inbox(a!)).toEqual([b]);
+    expect(await inbox(b!)).toEqual([starId]);
+    expect(await inbox(low!)).toEqual([lowNext]);
+    expect(await inbox(high!)).toEqual([starId]);
+  });
 });

@@ -72,6 +72,49 @@ describe('allocating a capped candidate by match strength', () => {
     const lists = allocateByMatchStrength(mutual, () => 5, { oneDirectionPerPair: false });
     expect(lists.get('bob')).toEqual(['ann']);
   });
+  it('when a list can only be filled by moving someone, then the person who loses least moves', () => {
+    // Ann's only option is Bob. Bob would rather have Ann, but Ann names Bob, so Bob needs the star
+    // (named twice at most), whom Low and High hold: Low has a nearly-as-good next option, High not.
+    const allocated = allocateByMatchStrength(
+      [
+        { recipient: 'ann', want: 1, options: opts(['bob', 0.5]) },
+        { recipient: 'bob', want: 1, options: opts(['ann', 0.9], ['star', 0.85]) },
+        { recipient: 'low', want: 1, options: opts(['star', 0.9], ['lo2', 0.8]) },
+        { recipient: 'high', want: 1, options: opts(['star', 0.9], ['hi2', 0.1]) },
+      ],
+      (c) => (c === 'star' ? 2 : 5),
+      PAIRS,
+    );
+    expect(Object.fromEntries(allocated)).toEqual({
+      ann: ['bob'],
+      bob: ['star'],
+      low: ['lo2'],
+      high: ['star'],
+    });
+  });
+
+  it('when the cheapest way to fill a list leaves a capped candidate where they are, then it is taken', () => {
+    // Bob could take the star from Low (who would lose 0.1) or Cy from Dee (who would lose 0.01).
+    const allocated = allocateByMatchStrength(
+      [
+        { recipient: 'bob', want: 1, options: opts(['star', 0.9], ['cy', 0.88]) },
+        { recipient: 'low', want: 1, options: opts(['star', 0.9], ['lo2', 0.8]) },
+        { recipient: 'dee', want: 1, options: opts(['cy', 0.95], ['de2', 0.94]) },
+      ],
+      (c) => (c === 'star' || c === 'cy' ? 1 : 5),
+      { oneDirectionPerPair: true },
+    );
+    expect(Object.fromEntries(allocated)).toEqual({ bob: ['cy'], low: ['star'], dee: ['de2'] });
+  });
+
+  it('when a pair was already written one way, then it is never allotted the other way', () => {
+    const allocated = allocateByMatchStrength(
+      [{ recipient: 'bob', want: 1, options: opts(['ann', 0.9], ['cy', 0.2]) }],
+      () => 5,
+      { oneDirectionPerPair: true, written: new Map([['ann', ['bob']]]) },
+    );
+    expect(allocated.get('bob')).toEqual(['cy']);
+  });
 });
 
 describe('exposure figures of a set of lists', () => {
