@@ -48,7 +48,7 @@ const END = '';
 /** The state of an allocation: each recipient's chosen candidates and how often each is named. */
 class Allotment {
   private readonly chosen = new Map<string, Map<string, number>>();
-  private readonly used = new Map<string, number>();
+  /** Who holds each candidate: its size is how often the candidate is named. */
   private readonly holding = new Map<string, Set<string>>();
   private readonly byRecipient: Map<string, Proposal>;
 
@@ -69,12 +69,16 @@ class Allotment {
     return this.byRecipient.get(recipient)!.want - this.listOf(recipient).size;
   }
 
+  private named(candidate: string): number {
+    return this.holding.get(candidate)?.size ?? 0;
+  }
+
   hasRoom(candidate: string): boolean {
-    return (this.used.get(candidate) ?? 0) < this.capacity(candidate);
+    return this.named(candidate) < this.capacity(candidate);
   }
 
   private withinCapacity(candidate: string): boolean {
-    return (this.used.get(candidate) ?? 0) <= this.capacity(candidate);
+    return this.named(candidate) <= this.capacity(candidate);
   }
 
   /** Whether the candidate is already paired with the recipient the other way (chosen, or written). */
@@ -96,7 +100,6 @@ class Allotment {
   take(recipient: string, candidate: string): void {
     const rank = this.byRecipient.get(recipient)!.options.findIndex((o) => o.candidate === candidate);
     this.chosen.get(recipient)!.set(candidate, rank);
-    this.used.set(candidate, (this.used.get(candidate) ?? 0) + 1);
     let holders = this.holding.get(candidate);
     if (!holders) {
       holders = new Set();
@@ -107,7 +110,6 @@ class Allotment {
 
   drop(recipient: string, candidate: string): void {
     this.chosen.get(recipient)!.delete(candidate);
-    this.used.set(candidate, this.used.get(candidate)! - 1);
     this.holding.get(candidate)!.delete(recipient);
   }
 

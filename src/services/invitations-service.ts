@@ -200,8 +200,7 @@ export class InvitationsService {
    * where it stopped. Each recipient's invitations are then written by the atomic script, which
    * enforces both caps again (concurrent runs cannot overshoot them) and falls back on the
    * recipient's next-best people that nobody else was allotted when an allotted one is no longer
-   * free. A digest counts as
-   * complete once its invitations are written and their webhooks queued.
+   * free. A digest counts as complete once its invitations are written and their webhooks queued.
    */
   private async writeDigests(period: string, proposals: DigestProposal[]): Promise<Map<string, string[]>> {
     const { perDigest, maxPerCandidate } = this.deps.settings;

@@ -72,6 +72,7 @@ describe('allocating a capped candidate by match strength', () => {
     const lists = allocateByMatchStrength(mutual, () => 5, { oneDirectionPerPair: false });
     expect(lists.get('bob')).toEqual(['ann']);
   });
+
   it('when a list can only be filled by moving someone, then the person who loses least moves', () => {
     // Ann's only option is Bob. Bob would rather have Ann, but Ann names Bob, so Bob needs the star
     // (named twice at most), whom Low and High hold: Low has a nearly-as-good next option, High not.
