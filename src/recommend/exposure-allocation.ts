@@ -1,3 +1,5 @@
+import TinyQueue from 'tinyqueue';
+
 /**
  * Who gets a popular candidate when a candidate may be named only a limited number of times: the
  * recipients for whom that candidate matters most, not those whose digest happened to run first.
@@ -19,7 +21,13 @@ export type AllocationRules = {
  * Recipients a search for a way to fill one short list moves along, at most: it keeps a run over many
  * recipients from spending long on a list that cannot be filled.
  */
-const MAX_SEARCHED_RECIPIENTS = 500;
+const MAX_SEARCHED_RECIPIENTS = 50;
+/**
+ * Options all searches of one allocation may look at together, per option proposed: the fill
+ * costs at most a constant times the input, whatever the data, so a run over many recipients whose
+ * lists cannot be filled (every candidate they could take is at capacity) ends in seconds, not hours.
+ */
+const SEARCH_STEPS_PER_OPTION = 4;
 
 /**
  * How much a recipient loses if one of their first `want` options goes to someone else: its score
@@ -51,6 +59,15 @@ class Allotment {
   /** Who holds each candidate: its size is how often the candidate is named. */
   private readonly holding = new Map<string, Set<string>>();
   private readonly byRecipient: Map<string, Proposal>;
+  /**
+   * Recipients from whom a search found no way to a candidate with room, having tried every way there
+   * was: no later search need pass through them, until a list changes (any fill that succeeds).
+   */
+  private readonly stuck = new Set<string>();
+  /** What is left of the allocation's SEARCH_STEPS_PER_OPTION budget. */
+  private searchSteps: number;
+  /** Each recipient's options by candidate: their rank and score (looked up on every step of a search). */
+  private readonly optionOf = new Map<string, Map<string, { rank: number; score: number }>>();
 
   constructor(
     proposals: Proposal[],
@@ -58,7 +75,14 @@ class Allotment {
     private readonly rules: AllocationRules,
   ) {
     this.byRecipient = new Map(proposals.map((p) => [p.recipient, p]));
-    for (const p of proposals) this.chosen.set(p.recipient, new Map());
+    this.searchSteps = SEARCH_STEPS_PER_OPTION * proposals.reduce((sum, p) => sum + p.options.length, 0);
+    for (const p of proposals) {
+      this.chosen.set(p.recipient, new Map());
+      this.optionOf.set(
+        p.recipient,
+        new Map(p.options.map((o, rank) => [o.candidate, { rank, score: o.score }])),
+      );
+    }
   }
 
   listOf(recipient: string): ReadonlyMap<string, number> {
@@ -98,8 +122,7 @@ class Allotment {
   }
 
   take(recipient: string, candidate: string): void {
-    const rank = this.byRecipient.get(recipient)!.options.findIndex((o) => o.candidate === candidate);
-    this.chosen.get(recipient)!.set(candidate, rank);
+    this.chosen.get(recipient)!.set(candidate, this.optionOf.get(recipient)!.get(candidate)?.rank ?? -1);
     let holders = this.holding.get(candidate);
     if (!holders) {
       holders = new Set();
@@ -114,7 +137,7 @@ class Allotment {
   }
 
   private scoreOf(recipient: string, candidate: string): number {
-    return this.byRecipient.get(recipient)!.options.find((o) => o.candidate === candidate)?.score ?? 0;
+    return this.optionOf.get(recipient)!.get(candidate)?.score ?? 0;
   }
 
   /**
@@ -123,25 +146,30 @@ class Allotment {
    * names them, who then takes someone else; the last one moved takes a candidate with room. Of all
    * such paths, the one that costs least (Dijkstra): the short recipient's option counts by how far it
    * is below their best, each person moved by how much worse their new candidate is than the one they
-   * gave up. Returns whether the list grew.
+   * gave up. Returns whether the list grew. The frontier is a binary heap and holds each recipient only
+   * at the cheapest cost found so far, so a search costs O(steps · log steps), not the square of them.
    */
   fill(start: string): boolean {
+    if (this.stuck.has(start) || this.searchSteps <= 0) return false;
     const best = this.byRecipient.get(start)!.options[0]?.score ?? 0;
-    const frontier: Step[] = [{ recipient: start, cost: 0 }];
+    const frontier = new TinyQueue<Step>([{ recipient: start, cost: 0 }], (a, b) => a.cost - b.cost);
     const settled = new Set<string>();
-    while (frontier.length > 0 && settled.size <= MAX_SEARCHED_RECIPIENTS) {
-      let cheapest = 0;
-      for (let i = 1; i < frontier.length; i++)
-        if (frontier[i]!.cost < frontier[cheapest]!.cost) cheapest = i;
-      const step = frontier.splice(cheapest, 1)[0]!;
+    const cheapest = new Map<string, number>([[start, 0]]);
+    while (frontier.length > 0 && settled.size <= MAX_SEARCHED_RECIPIENTS && this.searchSteps > 0) {
+      const step = frontier.pop()!;
       if (step.recipient === END) {
-        if (this.apply(step)) return true;
+        if (this.apply(step)) {
+          this.stuck.clear();
+          return true;
+        }
         continue;
       }
       if (settled.has(step.recipient)) continue;
       settled.add(step.recipient);
       const given = step.gives === undefined ? best : this.scoreOf(step.recipient, step.gives);
-      for (const { candidate, score } of this.byRecipient.get(step.recipient)!.options) {
+      const options = this.byRecipient.get(step.recipient)!.options;
+      this.searchSteps -= options.length;
+      for (const { candidate, score } of options) {
         if (candidate === step.gives || this.listOf(step.recipient).has(candidate)) continue;
         const back = this.pairedBack(step.recipient, candidate);
         if (back === 'written') continue;
@@ -157,11 +185,21 @@ class Allotment {
               ? [{ recipient: candidate, gives: step.recipient }]
               : []
             : [...(this.holding.get(candidate) ?? [])].map((recipient) => ({ recipient, gives: candidate }));
-        for (const move of next)
-          if (!settled.has(move.recipient))
-            frontier.push({ ...move, takes: candidate, previous: step, cost });
+        for (const move of next) {
+          // A dearer way to a recipient is never taken: the cheaper one settles them first.
+          if (
+            settled.has(move.recipient) ||
+            this.stuck.has(move.recipient) ||
+            cost >= (cheapest.get(move.recipient) ?? Infinity)
+          )
+            continue;
+          cheapest.set(move.recipient, cost);
+          frontier.push({ ...move, takes: candidate, previous: step, cost });
+        }
       }
     }
+    // Every way out of these recipients was tried (the search ran out of steps, not of its budget).
+    if (frontier.length === 0) for (const recipient of settled) this.stuck.add(recipient);
     return false;
   }
 
