@@ -15,6 +15,7 @@ import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions, DEFAULT_DIVERSITY, diversify } from '../recommend/collaborator-ranking.ts';
 import { isGenericWord, papersPhrases } from '../recommend/key-phrases.ts';
+import type { RankerModel } from '../recommend/ranker.ts';
 import {
   blendTermOverlap,
   blendVenueAffinity,
@@ -191,9 +192,7 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
       model: models
         ? {
             graph: models.graph.training,
-            weights: Object.fromEntries(
-              models.graph.features.map((f, i) => [f, roundScore(models.graph.model.weights[i]!)]),
-            ),
+            curveWeights: curveWeights(models.graph),
           }
         : null,
       seconds,
@@ -205,6 +204,19 @@ export async function runEvaluation(options: EvaluationOptions, logger: Logger):
 }
 
 type Container = ReturnType<typeof createContainer>;
+
+/** Each feature's weights in the hinge basis: on the value, then on its excess over each knot. */
+function curveWeights(model: RankerModel): Record<string, { knots: number[]; weights: number[] }> {
+  let at = 0;
+  return Object.fromEntries(
+    model.features.map((feature, j) => {
+      const knots = model.knots[j]!;
+      const weights = model.model.weights.slice(at, at + knots.length + 1).map(roundScore);
+      at += knots.length + 1;
+      return [feature, { knots: knots.map(roundScore), weights }];
+    }),
+  );
+}
 
 /**
  * What the citation graph adds to the list users get: the default list's Recall@10 with the stored

@@ -134,7 +134,7 @@ export function evaluationMarkdown(report: EvaluationReport): string {
     `- seconds by step: ${Object.entries(report.seconds)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')} (total ${minutes} min on 2 cores)`,
-    `- ranking model learned inside the period before the split (weights on standardised features): \`${JSON.stringify(report.model)}\``,
+    `- ranking model learned inside the period before the split (weights on standardised features and their hinges above each knot): \`${JSON.stringify(report.model)}\``,
     '',
     formatReport(report),
     '',

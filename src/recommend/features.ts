@@ -24,6 +24,8 @@ export const TOPIC_FEATURES = [
   'yearsSinceActive',
   'productivity',
   'recentProductivity',
+  'coauthors',
+  'recentCoauthors',
   'sharedVenues',
   'sameInstitution',
 ] as const;
@@ -69,6 +71,14 @@ function recentPaperCount(graph: ResearchGraph, researcher: string, referenceYea
     if (year <= referenceYear - RECENT_YEARS) break;
     count += 1;
   }
+  return count;
+}
+
+/** How many co-authors a researcher wrote with in the last RECENT_YEARS up to the reference year. */
+function recentCoauthorCount(graph: ResearchGraph, researcher: string, referenceYear: number): number {
+  let count = 0;
+  for (const edge of graph.neighbours(researcher).values())
+    if (edge.latestYear <= referenceYear && edge.latestYear > referenceYear - RECENT_YEARS) count += 1;
   return count;
 }
 
@@ -186,6 +196,9 @@ export function featuresForQuery(
       productivity: Math.log1p(theirPapers.length),
       // People writing a lot right now take on new collaborators more than those whose work is behind them.
       recentProductivity: Math.log1p(recentPaperCount(graph, candidate.id, context.referenceYear)),
+      // Whoever works in large and changing teams is the likeliest to take on one more co-author.
+      coauthors: Math.log1p(graph.degree(candidate.id)),
+      recentCoauthors: Math.log1p(recentCoauthorCount(graph, candidate.id, context.referenceYear)),
       sharedVenues: profileCosine(myVenues, graph.venuesOf(candidate.id)),
       sameInstitution: sameInstitution ? 1 : 0,
       commonNeighbours: q ? Math.log1p(commonNeighbours(graph, q, candidate.id)) : 0,

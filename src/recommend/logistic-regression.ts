@@ -34,9 +34,13 @@ export function standardize(model: Pick<LogisticModel, 'mean' | 'std'>, x: numbe
   return x.map((v, i) => (v - model.mean[i]!) / model.std[i]!);
 }
 
+/** Rows handled between two calls of giveWay within one Newton iteration. */
+const ROWS_PER_STEP = 50_000;
+
 /**
- * Fits by Newton's method, awaiting `giveWay` before each iteration (one over a million rows takes
- * about half a second), so that jobs sharing the event loop are not held up for the whole fit.
+ * Fits by Newton's method, awaiting `giveWay` every ROWS_PER_STEP rows (the Hessian costs rows × columns²,
+ * and a hinge basis has a few dozen columns), so that jobs sharing the event loop are not held up for
+ * the whole fit.
  */
 export async function fitLogisticRegression(
   rows: number[][],
@@ -54,10 +58,10 @@ export async function fitLogisticRegression(
   const x = rows.map((r) => [1, ...standardize({ mean, std }, r)]);
   let beta = new Array<number>(d + 1).fill(0);
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    await giveWay?.();
     const gradient = new Array<number>(d + 1).fill(0);
     const hessian = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
     for (let i = 0; i < n; i++) {
+      if (i % ROWS_PER_STEP === 0) await giveWay?.();
       const xi = x[i]!;
       const p = sigmoid(xi.reduce((s, v, j) => s + v * beta[j]!, 0));
       const w = Math.max(p * (1 - p), 1e-9);

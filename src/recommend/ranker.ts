@@ -1,4 +1,5 @@
 import type { FeatureName, Features } from './features.ts';
+import { expandHinges, partsPerFeature } from './hinge-basis.ts';
 import { type LogisticModel, logOdds, sigmoid } from './logistic-regression.ts';
 
 export type FeatureSet = 'graph' | 'topic';
@@ -8,6 +9,8 @@ export type RankerModel = {
   version: string;
   featureSet: FeatureSet;
   features: FeatureName[];
+  /** Hinge knots per feature (see hinge-basis.ts); the model's inputs are the features expanded on them. */
+  knots: number[][];
   model: LogisticModel;
   trainedAt: string;
   training: {
@@ -16,6 +19,8 @@ export type RankerModel = {
     windows?: number;
     positives: number;
     negatives: number;
+    /** Share of the negatives the model was fitted on (its bias is corrected for the rest). */
+    negativeShare: number;
     /** 'time': papers up to viewToYear were the graph, pairs after it the labels; 'holdout': a random share of one year's papers. */
     split: 'time' | 'holdout';
     viewToYear: number;
@@ -28,7 +33,7 @@ export type Ranked = { id: string; score: number; parts: Partial<Record<string, 
 /**
  * Scores candidates in [0, 1] with the trained model for their feature set: the model's probability
  * that the pair collaborates (the logistic of the log-odds), with each feature's share of the log-odds
- * as its part. Without a model (a store too small or too new
+ * (its value and its hinges together) as its part. Without a model (a store too small or too new
  * to learn from) it falls back to the strongest classic signals in order, with no weights at all:
  * Adamic–Adar, then random-walk proximity, then topic similarity; for visitors, topic alone.
  */
@@ -41,12 +46,16 @@ export function scoreCandidates(
     return rows.map(({ id, features }) => {
       const { total, parts } = logOdds(
         model.model,
-        model.features.map((name) => features[name]),
+        expandHinges(
+          model.knots,
+          model.features.map((name) => features[name]),
+        ),
       );
+      const featureParts = partsPerFeature(model.knots, parts);
       return {
         id,
         score: sigmoid(total),
-        parts: Object.fromEntries(model.features.map((name, i) => [name, parts[i]!])),
+        parts: Object.fromEntries(model.features.map((name, i) => [name, featureParts[i]!])),
       };
     });
   }

@@ -13,18 +13,25 @@ import {
   papersToCompare,
   TOPIC_FEATURES,
 } from './features.ts';
+import { expandHinges, hingeKnots } from './hinge-basis.ts';
 import { fitLogisticRegression } from './logistic-regression.ts';
 import type { RankerModel } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
 import { seededShuffle } from './seeded-shuffle.ts';
 
 /** Bump when features or their computation change: stored models of another version are not used. */
-export const RANKER_VERSION = 'ranker-v5';
+export const RANKER_VERSION = 'ranker-v6';
 /** The newest papers that provide labels: at least this share of all papers. */
 const LABEL_SHARE = 0.15;
 const MIN_POSITIVES = 20;
 /** Label periods the model learns from (fewer when the data's years do not hold that many). */
 const TRAINING_WINDOWS = 2;
+/**
+ * Share of the negative pairs the models are fitted on (a seeded sample; every positive is kept). The
+ * hinge basis triples the columns and the fit costs rows × columns²; the bias is corrected by
+ * ln(NEGATIVE_SHARE), so scores stay the probabilities of the whole candidate set.
+ */
+const NEGATIVE_SHARE = 0.25;
 
 export type TrainingOptions = {
   maxQueries: number;
@@ -199,11 +206,14 @@ export async function trainRankers(
   const positives = labels.filter((l) => l === 1).length;
   if (positives < MIN_POSITIVES) return null;
 
+  const random = seedrandom(`${options.seed}:negatives`);
+  const kept = labels.flatMap((label, i) => (label === 1 || random() < NEGATIVE_SHARE ? [i] : []));
   const training = {
     queries: sampledQueries,
     windows: splits.length,
     positives,
     negatives: labels.length - positives,
+    negativeShare: NEGATIVE_SHARE,
     split: split.kind,
     viewToYear: viewYear,
     labelToYear: split.kind === 'time' ? split.labelToYear : split.year,
@@ -213,15 +223,19 @@ export async function trainRankers(
     featureSet: 'graph' | 'topic',
   ): Promise<RankerModel> => {
     const columns = names.map((name) => ALL_FEATURES.indexOf(name));
+    const featureRows = kept.map((i) => columns.map((c) => rows[i]![c]!));
+    const knots = hingeKnots(featureRows, names.length);
+    const model = await fitLogisticRegression(
+      featureRows.map((row) => expandHinges(knots, row)),
+      kept.map((i) => labels[i]!),
+      { giveWay: options.giveWay },
+    );
     return {
       version: RANKER_VERSION,
       featureSet,
       features: [...names],
-      model: await fitLogisticRegression(
-        rows.map((row) => columns.map((c) => row[c]!)),
-        labels,
-        { giveWay: options.giveWay },
-      ),
+      knots,
+      model: { ...model, bias: model.bias + Math.log(NEGATIVE_SHARE) },
       trainedAt: new Date().toISOString(),
       training,
     };

@@ -57,6 +57,8 @@ let container: Container;
 let env: Record<string, string>;
 let before: Map<string, number>;
 let fullBefore: Map<string, number>;
+/** Digest sizes of one uninterrupted run with the cap (the test of full digests sets it). */
+let fullInOneRun: Map<string, number>;
 let star: string;
 let starFans: string[];
 
@@ -100,7 +102,13 @@ describe('fair exposure of invitation candidates', () => {
   it('when the star is full, then every recipient still gets a full digest from their next-best eligible people', async () => {
     const after = await inboxSizes(container, '2026-W11');
     expect([...after.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(claimed.length);
-    for (const id of claimed) expect(after.get(id), id).toBe(fullBefore.get(id));
+    // Never shorter than without the cap; longer where one digest at a time, in job order, left a
+    // recipient short because the people left for them had already named them.
+    for (const id of claimed) {
+      expect(after.get(id), id).toBeGreaterThanOrEqual(fullBefore.get(id)!);
+      expect(after.get(id), id).toBeLessThanOrEqual(PER_DIGEST);
+    }
+    fullInOneRun = after;
   });
 
   it('decides who gets a capped candidate by how much each recipient loses without them, not by job order', async () => {
@@ -173,7 +181,7 @@ describe('fair exposure of invitation candidates', () => {
     for (const id of claimed) {
       const inbox = await periodInbox(container, id, '2026-W15');
       expect(new Set(inbox.map((i) => i.candidate)).size).toBe(inbox.length);
-      expect(inbox.length, id).toBe(fullBefore.get(id));
+      expect(inbox.length, id).toBe(fullInOneRun.get(id));
       expect(sizes.get(id)).toBe(inbox.length);
     }
     expect(await container.repositories.invitations.digestsComplete('2026-W15', claimed)).toEqual(

@@ -268,6 +268,20 @@ describe('collaborator ranking', () => {
     expect(await rank(data, 'q', { activeSince: 2021 })).toEqual([]);
   });
 
+  it('counts a candidate’s co-authors, and apart those of the last two years', async () => {
+    // c1 wrote with three people in 2020; c2 with two people in 2015; both with q's co-author a in 2020.
+    const data = world([
+      { id: 'p1', authors: ['q', 'a'], topic: vector(0), year: 2020 },
+      { id: 'p2', authors: ['a', 'c1'], topic: vector(0), year: 2020 },
+      { id: 'p3', authors: ['a', 'c2'], topic: vector(0), year: 2020 },
+      { id: 'p4', authors: ['c1', 'x1', 'x2', 'x3'], topic: vector(0), year: 2020 },
+      { id: 'p5', authors: ['c2', 'y1', 'y2'], topic: vector(0), year: 2015 },
+    ]);
+    const features = new Map((await rank(data, 'q')).map((r) => [r.id, r.features]));
+    expect(features.get('c1')).toMatchObject({ coauthors: Math.log1p(4), recentCoauthors: Math.log1p(4) });
+    expect(features.get('c2')).toMatchObject({ coauthors: Math.log1p(3), recentCoauthors: Math.log1p(1) });
+  });
+
   it('brings a topic twin with no graph path to the top when novelty is high', async () => {
     const data = world([
       { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
