@@ -198,7 +198,7 @@ class Allotment {
         }
       }
     }
-    // Every way out of these recipients was tried (the search ran out of steps, not of its budget).
+    // Every way out of these recipients was tried (the search ran out of ways, not of its budget).
     if (frontier.length === 0) for (const recipient of settled) this.stuck.add(recipient);
     return false;
   }
