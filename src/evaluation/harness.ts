@@ -14,6 +14,7 @@ import type { ResearchGraph } from '../graph/research-graph.ts';
 import { readPaperFile } from '../importing/paper-file.ts';
 import type { Logger } from '../logger.ts';
 import { collaboratorOptions, DEFAULT_DIVERSITY, diversify } from '../recommend/collaborator-ranking.ts';
+import { groupByFeature } from '../recommend/hinge-basis.ts';
 import { isGenericWord, papersPhrases } from '../recommend/key-phrases.ts';
 import type { RankerModel } from '../recommend/ranker.ts';
 import {
@@ -207,14 +208,12 @@ type Container = ReturnType<typeof createContainer>;
 
 /** Each feature's weights in the hinge basis: on the value, then on its excess over each knot. */
 function curveWeights(model: RankerModel): Record<string, { knots: number[]; weights: number[] }> {
-  let at = 0;
+  const weights = groupByFeature(model.knots, model.model.weights);
   return Object.fromEntries(
-    model.features.map((feature, j) => {
-      const knots = model.knots[j]!;
-      const weights = model.model.weights.slice(at, at + knots.length + 1).map(roundScore);
-      at += knots.length + 1;
-      return [feature, { knots: knots.map(roundScore), weights }];
-    }),
+    model.features.map((feature, j) => [
+      feature,
+      { knots: model.knots[j]!.map(roundScore), weights: weights[j]!.map(roundScore) },
+    ]),
   );
 }
 

@@ -34,12 +34,17 @@ export function expandHinges(knots: readonly number[][], x: readonly number[]): 
   return expanded;
 }
 
-/** Sums the parts of an expanded row back to one part per feature. */
-export function partsPerFeature(knots: readonly number[][], parts: readonly number[]): number[] {
+/** Splits a vector in the basis (an expanded row, its parts or the model's weights) back by feature. */
+export function groupByFeature(knots: readonly number[][], expanded: readonly number[]): number[][] {
   let at = 0;
   return knots.map((featureKnots) => {
-    let sum = 0;
-    for (let i = 0; i <= featureKnots.length; i++) sum += parts[at++]!;
-    return sum;
+    const group = expanded.slice(at, at + featureKnots.length + 1);
+    at += featureKnots.length + 1;
+    return group;
   });
+}
+
+/** Sums the parts of an expanded row back to one part per feature. */
+export function partsPerFeature(knots: readonly number[][], parts: readonly number[]): number[] {
+  return groupByFeature(knots, parts).map((group) => group.reduce((a, b) => a + b, 0));
 }

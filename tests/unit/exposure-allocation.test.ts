@@ -117,9 +117,7 @@ describe('allocating a capped candidate by match strength', () => {
     );
     expect(allocated.get('bob')).toEqual(['cy']);
   });
-});
 
-describe('exposure figures of a set of lists', () => {
   it('when thousands of lists cannot be filled because everyone they could get is at capacity, then the allocation still ends in seconds and keeps every cap', () => {
     // 2,000 recipients want 10 each of 100 options drawn from 3,000 people, the popular ones far more
     // often; each person may be named 5 times, so most lists stay short whatever is moved. The search
@@ -143,7 +141,9 @@ describe('exposure figures of a set of lists', () => {
     // A list is only left short when every one of its options is at capacity.
     for (const p of short) for (const o of p.options) expect(named.get(o.candidate)).toBe(5);
   }, 60_000);
+});
 
+describe('exposure figures of a set of lists', () => {
   it('computes the Gini coefficient by hand-checked values', () => {
     expect(giniCoefficient([1, 1, 1, 1])).toBe(0);
     expect(giniCoefficient([0, 0, 0, 4])).toBeCloseTo(0.75, 10);
