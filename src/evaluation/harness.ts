@@ -257,7 +257,7 @@ async function evaluateCitationEffect(
 }
 
 /** The diversity settings whose lists the harness measures side by side. */
-const DIVERSITY_SETTINGS = [0, 0.05, 0.1, 0.2, 0.3, 0.5];
+const DIVERSITY_SETTINGS = [0, 0.1, 0.2, 0.3, 0.5, 1];
 
 /**
  * Groups among a list's first ten: people joined when they wrote together or share a co-author

@@ -87,18 +87,16 @@ export function percentiles(values: number[]): number[] {
 }
 
 /**
- * Maximal marginal relevance (Carbonell & Goldstein 1998): picks, one at a time, the candidate with the
- * best relevance minus similarity to those already picked, so a list is not ten members of one lab.
- * `diversity` 0 keeps the relevance order; 1 maximises spread.
+ * Picks, one at a time, the item with the best `value` given its redundancy (its largest similarity to
+ * the items already picked; 0 for the first pick): the greedy selection of maximal marginal relevance
+ * and of the collaborators' diversity (see `diversify`).
  */
-export function maximalMarginalRelevance<T>(
+export function pickGreedily<T>(
   items: T[],
-  relevance: (item: T) => number,
+  value: (item: T, redundancy: number) => number,
   similarity: (a: T, b: T) => number,
   limit: number,
-  diversity: number,
 ): T[] {
-  const lambda = 1 - diversity;
   const remaining = [...items];
   const chosen: T[] = [];
   const closest = new Map<T, number>(items.map((item) => [item, Number.NEGATIVE_INFINITY]));
@@ -106,10 +104,9 @@ export function maximalMarginalRelevance<T>(
     let bestIndex = 0;
     let bestValue = Number.NEGATIVE_INFINITY;
     remaining.forEach((item, i) => {
-      const redundancy = chosen.length === 0 ? 0 : closest.get(item)!;
-      const value = lambda * relevance(item) - (1 - lambda) * redundancy;
-      if (value > bestValue) {
-        bestValue = value;
+      const itemValue = value(item, chosen.length === 0 ? 0 : closest.get(item)!);
+      if (itemValue > bestValue) {
+        bestValue = itemValue;
         bestIndex = i;
       }
     });
@@ -118,4 +115,24 @@ export function maximalMarginalRelevance<T>(
     for (const item of remaining) closest.set(item, Math.max(closest.get(item)!, similarity(item, picked!)));
   }
   return chosen;
+}
+
+/**
+ * Maximal marginal relevance (Carbonell & Goldstein 1998): picks, one at a time, the candidate with the
+ * best relevance minus similarity to those already picked. `diversity` 0 keeps the relevance order; 1
+ * maximises spread.
+ */
+export function maximalMarginalRelevance<T>(
+  items: T[],
+  relevance: (item: T) => number,
+  similarity: (a: T, b: T) => number,
+  limit: number,
+  diversity: number,
+): T[] {
+  return pickGreedily(
+    items,
+    (item, redundancy) => (1 - diversity) * relevance(item) - diversity * redundancy,
+    similarity,
+    limit,
+  );
 }

@@ -1,3 +1,4 @@
+import { LIST_VERSION } from '../recommend/collaborator-ranking.ts';
 import type { RankerModel } from '../recommend/ranker.ts';
 import { RANKER_VERSION } from '../recommend/training.ts';
 import type { RankerRepository } from '../storage/ranker-repository.ts';
@@ -12,9 +13,15 @@ export type RankerModels = {
 /** How long a process keeps the models it read before it looks for newer ones. */
 const MODELS_CACHE_MS = 60_000;
 
-/** The name of the ranking a list was made with: the learned models' identity, or the classic order. */
+/**
+ * The name of the ranking a list was made with: the learned models' identity, or the classic order,
+ * and the version of the way lists are made from scores.
+ */
 export function modelVersionOf(models: RankerModels | null): string {
-  return models ? `${models.graph.version}@${models.graph.trainedAt}` : `classic-order@${RANKER_VERSION}`;
+  const scores = models
+    ? `${models.graph.version}@${models.graph.trainedAt}`
+    : `classic-order@${RANKER_VERSION}`;
+  return `${scores}+${LIST_VERSION}`;
 }
 
 /**

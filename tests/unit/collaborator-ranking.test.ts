@@ -142,6 +142,25 @@ describe('graph proximity on hand-made graphs', () => {
     expect(diversify(near, data.graph, 3, 0).map((r) => r.id)).toEqual(['a1', 'a2', 'b1']);
   });
 
+  it('far down the list, a little diversity still only lets near-ties from another group go first', () => {
+    const data = world([
+      { id: 'p1', authors: ['a1', 'a2'], topic: vector(0) },
+      { id: 'p2', authors: ['b1'], topic: vector(0) },
+      { id: 'p3', authors: ['t1'], topic: vector(0) },
+    ]);
+    const ranked = [
+      { id: 't1', score: 0.9 },
+      { id: 'a1', score: 0.2 },
+      { id: 'a2', score: 0.19 },
+      { id: 'b1', score: 0.12 },
+    ];
+    // b1 scores 37 % less than a2: with 0.1, a2 keeps their place although they wrote with a1.
+    expect(diversify(ranked, data.graph, 4, 0.1).map((r) => r.id)).toEqual(['t1', 'a1', 'a2', 'b1']);
+    // Within 10 % of a2, b1 goes first.
+    const nearTie = ranked.map((r) => (r.id === 'b1' ? { ...r, score: 0.18 } : r));
+    expect(diversify(nearTie, data.graph, 4, 0.1).map((r) => r.id)).toEqual(['t1', 'a1', 'b1', 'a2']);
+  });
+
   it('when a researcher gains, changes or loses a paper, then their paper lists, newest year and venues follow', () => {
     const graph = ResearchGraph.fromPapers([
       { id: 'p1', meta: { year: 2019, venue: 'acl', authorIds: ['r'] } },

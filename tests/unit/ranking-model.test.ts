@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIST_VERSION } from '../../src/recommend/collaborator-ranking.ts';
 import { RANKER_VERSION, trainingSplit, trainingSplits } from '../../src/recommend/training.ts';
 import {
   modelVersionOf,
@@ -27,10 +28,10 @@ describe('when the ranking models are learned again', () => {
     expect(needsTraining(modelsTrainedOn(undefined), 5, 0.2)).toBe(true);
   });
 
-  it('names the ranking in use: the models’ identity or the classic order', () => {
-    // The classic order carries the ranking code's version: lists cached by older code are not served.
-    expect(modelVersionOf(null)).toBe(`classic-order@${RANKER_VERSION}`);
-    expect(modelVersionOf(modelsTrainedOn(3))).toBe('ranker-v2@2026-01-01T00:00:00.000Z');
+  it('names the ranking in use: the models’ identity or the classic order, and how lists are made', () => {
+    // Both carry the code's versions: lists cached by older code are not served.
+    expect(modelVersionOf(null)).toBe(`classic-order@${RANKER_VERSION}+${LIST_VERSION}`);
+    expect(modelVersionOf(modelsTrainedOn(3))).toBe(`ranker-v2@2026-01-01T00:00:00.000Z+${LIST_VERSION}`);
   });
 });
 
