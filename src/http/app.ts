@@ -3,18 +3,14 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContainer } from '../container.ts';
 import { AppError, InvalidInputError } from '../errors.ts';
 import { requestTraining } from '../services/training-requests.ts';
 import { registerAuth, securitySchemes } from './auth.ts';
 import { errorBody, registerErrorHandler } from './error-handler.ts';
 import { registerRateLimits } from './rate-limits.ts';
+import { responseSerializerCompiler } from './response-serializer.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { collaboratorsRoutes } from './routes/collaborators.ts';
 import { explorerRoutes } from './routes/explorer.ts';
@@ -58,7 +54,7 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   registerErrorHandler(app);
 
   // JSON bodies must be valid UTF-8: the default parser would quietly replace bad bytes with U+FFFD.
