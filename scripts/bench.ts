@@ -180,6 +180,8 @@ try {
     api = await start('src/server.ts', env, 'Server listening', apiLog);
   });
   const rebuiltMs = Number(/"ms":(\d+)[^\n]*paper index rebuilt from Redis/.exec(apiLog.join(''))?.[1]);
+  // What it says while it stops (saving the snapshots) is kept too, for the check below.
+  for (const stream of [api!.stdout!, api!.stderr!]) stream.on('data', (chunk) => apiLog.push(String(chunk)));
   await stopProcess(api);
   children.pop();
   const snapshotLog: string[] = [];
@@ -193,7 +195,7 @@ try {
     const snapshotNotes = [...apiLog, ...snapshotLog]
       .join('')
       .split('\n')
-      .filter((line) => /snapshot|save failed|shutdown/i.test(line))
+      .filter((line) => /snapshot|save failed|shutdown|close/i.test(line))
       .map((line) => line.slice(0, 300));
     console.log(`# the start from snapshots rebuilt; the API logged:\n${snapshotNotes.join('\n')}`);
   }
@@ -344,11 +346,16 @@ try {
   const filledCaches = await queued.redis.exists(...cacheKeys);
   await queued.close();
   await stopProcess(worker);
-  const cached = await probeEach(
-    researchers.map((id) => () => get(`${base}/v1/researchers/${encodeURIComponent(id)}/collaborators`)),
-  );
+  const cachedRead = (id: string) => () =>
+    get(`${base}/v1/researchers/${encodeURIComponent(id)}/collaborators`);
+  // One pass first sets up what a route's first answers from the cache set up (JIT of that path, a new
+  // connection after the wait): on 8,000 papers the first of 100 reads took 103 ms, the next 21 ms. Reads
+  // change nothing, so the measured passes read the same lists; three of them, so the p99 is not the
+  // second slowest of 100.
+  for (const id of researchers) await cachedRead(id)();
+  const cached = await probeEach([1, 2, 3].flatMap(() => researchers.map(cachedRead)));
   show({
-    figure: `collaborators over HTTP, cached (${filledCaches} of ${researchers.length} lists precomputed)`,
+    figure: `collaborators over HTTP, cached (${filledCaches} of ${researchers.length} lists precomputed, each read 3 times after a warm-up pass)`,
     measured: `p50 ${ms(cached.p50)}, p99 ${ms(cached.p99)}`,
     reference: '—',
     target: 'p99 < 5 ms',

@@ -342,7 +342,7 @@ export function createApiContainer(config: Config, logger: Logger) {
     queueMax: config.model.queueMax,
   });
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
-  const indexThread = new IndexThread(config);
+  const indexThread = new IndexThread(config, logger);
   const paperSearch = indexThread.paperSearch();
   const services = wireServices(config, logger, storage, {
     embedder,

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
 import { type IndexReply, type IndexTarget, type IndexTask, receivedError } from './index-protocol.ts';
 
@@ -13,7 +14,10 @@ const CONCURRENT_CALLS = 32;
 export class IndexThread {
   private readonly pool: Piscina;
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    private readonly logger: Logger,
+  ) {
     this.pool = new Piscina({
       filename: new URL('./load-typescript.mjs', import.meta.url).href,
       workerData: { module: new URL('./index-thread.ts', import.meta.url).href, config },
@@ -57,7 +61,13 @@ export class IndexThread {
   }
 
   async close(): Promise<void> {
-    await this.run({ kind: 'close' }).catch(() => undefined);
+    // Closing saves the index snapshots: a failure here is the next start's rebuild, so it is said.
+    await this.run({ kind: 'close' }).catch((error) =>
+      this.logger.warn(
+        { err: error },
+        'the index thread did not close cleanly; its snapshots may not be saved',
+      ),
+    );
     await this.pool.destroy();
   }
 }

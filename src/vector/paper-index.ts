@@ -87,14 +87,21 @@ export class PaperIndex {
     this.changes += 1;
     const state = (await this.index.load(this.options.dir)) as SavedState | null;
     const trimmed = await this.papers.maxTrimmedChangeIds();
-    const usable =
-      state !== null &&
-      state.epoch === this.epoch &&
-      state.modelVersion === this.options.modelVersion &&
-      Array.isArray(state.positions) &&
-      state.positions.length === CHANGE_STREAMS &&
-      trimmed.every((id, stream) => compareStreamIds(id, state.positions[stream]!) <= 0);
-    if (usable) {
+    const unusable =
+      state === null
+        ? 'no snapshot, or one that could not be read'
+        : state.epoch !== this.epoch
+          ? 'made from other data (another epoch)'
+          : state.modelVersion !== this.options.modelVersion
+            ? 'made with another embedding model'
+            : !Array.isArray(state.positions) || state.positions.length !== CHANGE_STREAMS
+              ? 'made with another number of change streams'
+              : trimmed.some((id, stream) => compareStreamIds(id, state.positions[stream]!) > 0)
+                ? 'changes made after it were trimmed from the change streams'
+                : null;
+    // Said whenever a start rebuilds, so a slow start can be told from a missing or stale snapshot.
+    if (unusable) this.options.logger.info({ reason: unusable }, 'paper index snapshot not used');
+    if (state && !unusable) {
       try {
         this.positions = [...state.positions];
         for (const derived of this.derived) {
