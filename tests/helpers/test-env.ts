@@ -75,6 +75,9 @@ export async function startTestApp(
     : createContainer(config, logger);
   await container.start({ backgroundSync: false });
   const app = await buildApp(container);
+  // Ready before the first request, as the API is once it listens: response serializers are compiled
+  // here, not inside the first request a test times.
+  await app.ready();
   return { env, config, container, app };
 }
 
