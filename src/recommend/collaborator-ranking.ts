@@ -20,9 +20,9 @@ export type CollaboratorOptions = {
 
 /**
  * The diversity a list gets unless the caller asks otherwise: someone who wrote with a person already
- * listed gives way to a person of another co-author group who scores within 20 % of them. Chosen with the evaluation harness's diversity table
- * (docs/EVALUATION.md): on the ACL split, lists span more co-author groups than the plain ranking and
- * lose no recall.
+ * listed gives way to a person of another co-author group who scores within 20 % of them. Chosen with
+ * the evaluation harness's diversity table (docs/EVALUATION.md): on the ACL split, lists span more
+ * co-author groups than the plain ranking and lose no recall.
  */
 export const DEFAULT_DIVERSITY = 0.2;
 /**

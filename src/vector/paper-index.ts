@@ -87,18 +87,11 @@ export class PaperIndex {
     this.changes += 1;
     const state = (await this.index.load(this.options.dir)) as SavedState | null;
     const trimmed = await this.papers.maxTrimmedChangeIds();
-    const unusable =
-      state === null
-        ? 'no snapshot, or one that could not be read'
-        : state.epoch !== this.epoch
-          ? 'made from other data (another epoch)'
-          : state.modelVersion !== this.options.modelVersion
-            ? 'made with another embedding model'
-            : !Array.isArray(state.positions) || state.positions.length !== CHANGE_STREAMS
-              ? 'made with another number of change streams'
-              : trimmed.some((id, stream) => compareStreamIds(id, state.positions[stream]!) > 0)
-                ? 'changes made after it were trimmed from the change streams'
-                : null;
+    const unusable = whySnapshotUnusable(state, {
+      epoch: this.epoch,
+      modelVersion: this.options.modelVersion,
+      trimmed,
+    });
     // Said whenever a start rebuilds, so a slow start can be told from a missing or stale snapshot.
     if (unusable) this.options.logger.info({ reason: unusable }, 'paper index snapshot not used');
     if (state && !unusable) {
@@ -295,6 +288,21 @@ export class PaperIndex {
     this.saveTimer = null;
     await this.save();
   }
+}
+
+/** Why a saved state cannot be loaded for the data and model in use, or null when it can. */
+function whySnapshotUnusable(
+  state: SavedState | null,
+  now: { epoch: string; modelVersion: string; trimmed: string[] },
+): string | null {
+  if (state === null) return 'no snapshot, or one that could not be read';
+  if (state.epoch !== now.epoch) return 'made from other data (another epoch)';
+  if (state.modelVersion !== now.modelVersion) return 'made with another embedding model';
+  if (!Array.isArray(state.positions) || state.positions.length !== CHANGE_STREAMS)
+    return 'made with another number of change streams';
+  if (now.trimmed.some((id, stream) => compareStreamIds(id, state.positions[stream]!) > 0))
+    return 'changes made after it were trimmed from the change streams';
+  return null;
 }
 
 function entryMeta(entry: { year: number; venue: string; authorIds: string[] }): PaperMeta {
