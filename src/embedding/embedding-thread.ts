@@ -1,4 +1,4 @@
-import { workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { lowerThreadPriority } from '../thread-priority.ts';
 import { TransformersEmbedder, type TransformersOptions } from './transformers-embedder.ts';
@@ -13,6 +13,8 @@ const embedder = new TransformersEmbedder(workerData.options as TransformersOpti
 // The first inference of a session is several times slower than the next (onnxruntime sets up its
 // kernels): every thread pays it at start, not a request that happens to reach it first.
 await embedder.embed(['warm-up']);
+// From here on the thread may be stopped safely between tasks (see PooledEmbedder.close).
+parentPort?.postMessage({ embeddingThreadLoaded: threadId });
 
 export default async function embed(task: { texts: string[] }) {
   const vectors = await embedder.embed(task.texts);

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { BusyError } from '../errors.ts';
 import type { Embedder } from './embedder.ts';
@@ -6,6 +9,8 @@ import { MODEL_DIMENSION, modelVersionOf } from './transformers-embedder.ts';
 
 /** Texts per task: small enough that a pasted abstract waits behind a few tasks, not a whole import. */
 const TEXTS_PER_TASK = 8;
+/** How long closing waits for a thread still loading the model before stopping it anyway. */
+const LOAD_WAIT_MS = 60_000;
 
 /**
  * The embedding model in a pool of worker threads (Piscina), each with its own ONNX session. A call
@@ -18,6 +23,8 @@ export class PooledEmbedder implements Embedder {
   private readonly pool: Piscina;
   private readonly queueMax: number;
   private readonly onEmbedded: (seconds: number, texts: number) => void;
+  /** Threads (by id) that have loaded the model and warmed it up. */
+  private readonly loadedThreads = new Set<number>();
 
   constructor(
     options: TransformersOptions & {
@@ -37,6 +44,9 @@ export class PooledEmbedder implements Embedder {
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,
+    });
+    this.pool.on('message', (message: { embeddingThreadLoaded?: number }) => {
+      if (message.embeddingThreadLoaded !== undefined) this.loadedThreads.add(message.embeddingThreadLoaded);
     });
   }
 
@@ -74,7 +84,33 @@ export class PooledEmbedder implements Embedder {
     );
   }
 
+  /**
+   * Stops the threads once none is inside onnxruntime: a thread stopped while it loads the model or
+   * runs it aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'").
+   * So closing first waits for threads still loading (a pool closed soon after it started), then lets
+   * the tasks under way finish (Piscina's close), and only then stops the threads.
+   */
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all(this.pool.threads.map((thread) => this.untilLoaded(thread)));
+    await this.pool.close();
+  }
+
+  /** Resolves once the thread has loaded the model, or has exited (it failed to), or after LOAD_WAIT_MS. */
+  private async untilLoaded(thread: Worker): Promise<void> {
+    const stop = new AbortController();
+    const loaded = new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.loadedThreads.has(thread.threadId)) resolve();
+      };
+      this.pool.on('message', check);
+      stop.signal.addEventListener('abort', () => this.pool.off('message', check));
+      check();
+    });
+    await Promise.race([
+      loaded,
+      once(thread, 'exit', { signal: stop.signal }),
+      sleep(LOAD_WAIT_MS, undefined, { signal: stop.signal }),
+    ]).catch(() => undefined);
+    stop.abort();
   }
 }
