@@ -23,8 +23,8 @@ export class PooledEmbedder implements Embedder {
   private readonly pool: Piscina;
   private readonly queueMax: number;
   private readonly onEmbedded: (seconds: number, texts: number) => void;
-  /** Threads (by id) that have loaded the model and warmed it up. */
-  private readonly loadedThreads = new Set<number>();
+  /** Per thread id: settled once that thread has loaded the model and warmed it up. */
+  private readonly loaded = new Map<number, PromiseWithResolvers<void>>();
 
   constructor(
     options: TransformersOptions & {
@@ -46,7 +46,8 @@ export class PooledEmbedder implements Embedder {
       idleTimeout: Number.POSITIVE_INFINITY,
     });
     this.pool.on('message', (message: { embeddingThreadLoaded?: number }) => {
-      if (message.embeddingThreadLoaded !== undefined) this.loadedThreads.add(message.embeddingThreadLoaded);
+      if (message.embeddingThreadLoaded !== undefined)
+        this.loadedSignal(message.embeddingThreadLoaded).resolve();
     });
   }
 
@@ -98,19 +99,20 @@ export class PooledEmbedder implements Embedder {
   /** Resolves once the thread has loaded the model, or has exited (it failed to), or after LOAD_WAIT_MS. */
   private async untilLoaded(thread: Worker): Promise<void> {
     const stop = new AbortController();
-    const loaded = new Promise<void>((resolve) => {
-      const check = () => {
-        if (this.loadedThreads.has(thread.threadId)) resolve();
-      };
-      this.pool.on('message', check);
-      stop.signal.addEventListener('abort', () => this.pool.off('message', check));
-      check();
-    });
     await Promise.race([
-      loaded,
+      this.loadedSignal(thread.threadId).promise,
       once(thread, 'exit', { signal: stop.signal }),
       sleep(LOAD_WAIT_MS, undefined, { signal: stop.signal }),
     ]).catch(() => undefined);
     stop.abort();
+  }
+
+  private loadedSignal(threadId: number): PromiseWithResolvers<void> {
+    let signal = this.loaded.get(threadId);
+    if (!signal) {
+      signal = Promise.withResolvers<void>();
+      this.loaded.set(threadId, signal);
+    }
+    return signal;
   }
 }
