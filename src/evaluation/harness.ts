@@ -239,7 +239,7 @@ async function evaluateCitationEffect(
     for (const query of queries) {
       const ranked = await container.collaboratorRanking.rankResearcher(
         query.researcher,
-        collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER }),
+        collaboratorOptions({ limit: RANK_DEPTH }),
       );
       const list = diversify(ranked, graph, 10, DEFAULT_DIVERSITY).map((r) => r.id);
       sum += recallAt(list, query.newCoauthors, 10);
@@ -332,7 +332,8 @@ async function evaluateCollaborators(
   const newcomerTotals = new Map<string, MetricTotals>(segmentMethods.map((m) => [m, emptyTotals()]));
   const candidateRecall = { found: 0, total: 0, candidates: 0 };
   const random = seedrandom(`${options.seed}:random`);
-  const everyCandidate = collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER });
+  // As deep as the diversity pool: the list every diversity setting is made from.
+  const deepList = collaboratorOptions({ limit: RANK_DEPTH });
   const rankingMs: number[] = [];
   const exposureQueries: ExposureQuery[] = [];
 
@@ -359,7 +360,7 @@ async function evaluateCollaborators(
           .map((t) => t.researcher)
       : [];
     const started = performance.now();
-    const ranked = await container.collaboratorRanking.rankResearcher(self, everyCandidate);
+    const ranked = await container.collaboratorRanking.rankResearcher(self, deepList);
     rankingMs.push(performance.now() - started);
     return { allowed, hops, byScore, topic, ranked };
   };
@@ -391,7 +392,7 @@ async function evaluateCollaborators(
     for (const method of methods)
       addQuery(totals.get(method)!, rankings[method]!, query.newCoauthors, options.ks);
 
-    const candidates = new Set(ranked.map((r) => r.id));
+    const candidates = await container.collaboratorRanking.candidatesFor(self, deepList);
     candidateRecall.candidates += candidates.size;
     for (const id of query.newCoauthors) {
       candidateRecall.total += 1;

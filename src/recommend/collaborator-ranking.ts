@@ -1,9 +1,24 @@
 import { coauthorGroupSimilarity } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
+import type { PaperMatch, VectorOf } from '../vector/paper-matcher.ts';
 import { type Candidate, generateCandidates, type RankingData, type RankingQuery } from './candidates.ts';
 import type { CitationCounts } from './citation-links.ts';
-import { type FeatureContext, type Features, featuresForQuery, type PaperPair } from './features.ts';
-import { type FeatureSet, percentiles, pickGreedily, type RankerModel, scoreCandidates } from './ranker.ts';
+import {
+  type Features,
+  featuresForQuery,
+  type PaperPair,
+  pairFeaturesForQuery,
+  papersToCompare,
+  type ScoredFeatures,
+} from './features.ts';
+import {
+  type FeatureSet,
+  percentiles,
+  pickGreedily,
+  type RankerModel,
+  type StagedModels,
+  scoreCandidates,
+} from './ranker.ts';
 
 export type CollaboratorOptions = {
   limit: number;
@@ -33,6 +48,12 @@ export const DEFAULT_DIVERSITY = 0.2;
 export const LIST_VERSION = 'lists-v2';
 /** Diversification re-orders the best of the ranking only: it never reaches far down the list. */
 const DIVERSIFY_POOL = 100;
+/**
+ * Candidates the full model scores (at least `limit`): the best by the shortlist model. On the ACL
+ * split, the full model's top 10 lay inside the shortlist model's best 100 for every one of 3,000 query
+ * authors (docs/EVALUATION.md, "Eighth session"); the diversity pool is as large.
+ */
+export const SHORTLIST_SIZE = DIVERSIFY_POOL;
 
 /** The options of a plain ranking: new people only, relevance order, no filters. */
 export function collaboratorOptions(overrides: Partial<CollaboratorOptions> = {}): CollaboratorOptions {
@@ -79,58 +100,130 @@ export function collectCandidates(
   return generateCandidates(query, data, exclusionFilter(query, data, options));
 }
 
+/** What ranking reads besides the graph and vectors, fetched for the candidates that need it. */
+export type RankingSources = {
+  /** The query's feature set's two models; null without trained models (the classic order). */
+  models: StagedModels | null;
+  profilesOf: (ids: string[]) => Promise<ReadonlyMap<string, CandidateProfile>>;
+  closestPapers: (mine: VectorOf[], theirs: VectorOf[]) => Promise<ReadonlyMap<string, PaperMatch>>;
+  queryAffiliations: string[];
+  referenceYear: number;
+};
+
+type Row = { candidate: Candidate; scored: ScoredFeatures };
+
+/** Whether the query ranks with graph features (a researcher in the graph) or topic features alone. */
+export function featureSetOf(query: RankingQuery, data: RankingData): FeatureSet {
+  return query.researcher && data.graph.hasResearcher(query.researcher) ? 'graph' : 'topic';
+}
+
 /**
- * Ranks candidates: features, the learned score (or rank fusion without a model), the novelty blend,
- * the filters that need profiles, and diversity over co-author groups (see `diversify`).
+ * Ranks the candidates of one query in two stages. Every candidate that passes the filters gets the
+ * features that need only the graph and vectors, and the shortlist model's score; the best
+ * SHORTLIST_SIZE then get the PAIR_FEATURES (a comparison of papers, affiliations read from Redis)
+ * and the full model's score. Then the novelty blend, and diversity over co-author groups (see
+ * `diversify`). Novelty re-orders the whole candidate set, so with novelty every candidate is scored
+ * in full.
  */
-export function rankCandidates(
+export async function rankCollaborators(
   query: RankingQuery,
-  candidates: Map<string, Candidate>,
   data: RankingData,
-  profiles: (id: string) => CandidateProfile | undefined,
-  context: FeatureContext,
   options: CollaboratorOptions,
-  model: RankerModel | null,
-): RankedCollaborator[] {
+  sources: RankingSources,
+): Promise<RankedCollaborator[]> {
+  const candidates = collectCandidates(query, data, options);
+  const filterProfiles =
+    options.openToCollaborateOnly || options.excludeInstitutions.length > 0
+      ? await sources.profilesOf([...candidates.keys()])
+      : null;
   const excludedInstitutions = new Set(options.excludeInstitutions.map((i) => i.toLowerCase()));
-  const featureSet: FeatureSet =
-    query.researcher && data.graph.hasResearcher(query.researcher) ? 'graph' : 'topic';
-  const rows: Omit<RankedCollaborator, 'score' | 'parts'>[] = [];
-  const candidateFeatures = featuresForQuery(query, data, context);
+  const candidateFeatures = featuresForQuery(query, data, sources.referenceYear);
+  const rows: Row[] = [];
   for (const candidate of candidates.values()) {
-    const profile = profiles(candidate.id);
+    const profile = filterProfiles?.get(candidate.id);
     if (options.openToCollaborateOnly && !profile?.openToCollaborate) continue;
     if (profile?.affiliations.some((a) => excludedInstitutions.has(a.toLowerCase()))) continue;
     if (options.activeSince !== undefined && data.graph.latestYear(candidate.id) < options.activeSince)
       continue;
     const scored = candidateFeatures(candidate);
-    if (!scored) continue;
-    rows.push({
-      id: candidate.id,
-      features: scored.features,
-      closestPair: scored.closestPair,
-      citations: scored.citations,
-      sources: [...candidate.sources],
-    });
+    if (scored) rows.push({ candidate, scored });
   }
-  const scores = scoreCandidates(rows, model, featureSet);
+  const featureSet = featureSetOf(query, data);
+  const shortlist = shortlisted(rows, sources.models?.shortlist ?? null, featureSet, options);
+  const ids = shortlist.map((row) => row.candidate.id);
+  const { mine, theirs } = papersToCompare(query, ids, data);
+  const [profiles, paperMatches] = await Promise.all([
+    filterProfiles ?? sources.profilesOf(ids),
+    sources.closestPapers(mine, theirs),
+  ]);
+  const withPairFeatures = pairFeaturesForQuery(data, {
+    paperMatches,
+    affiliations: (id) => profiles.get(id)?.affiliations ?? [],
+    queryAffiliations: sources.queryAffiliations,
+  });
+  const full = shortlist.map((row) => ({
+    candidate: row.candidate,
+    scored: withPairFeatures(row.candidate.id, row.scored),
+  }));
+  const ranked = scoreRows(full, sources.models?.full ?? null, featureSet, options);
+  return diversify(ranked, data.graph, options.limit, options.diversity);
+}
+
+/** The rows the full model scores: the best SHORTLIST_SIZE (or `limit`) by the shortlist model. */
+function shortlisted(
+  rows: Row[],
+  model: RankerModel | null,
+  featureSet: FeatureSet,
+  options: CollaboratorOptions,
+): Row[] {
+  const size = Math.max(SHORTLIST_SIZE, options.limit);
+  if (options.novelty > 0 || rows.length <= size) return rows;
+  const scores = scoreCandidates(
+    rows.map((row) => ({ id: row.candidate.id, features: row.scored.features })),
+    model,
+    featureSet,
+  );
+  return rows
+    .map((row, i) => ({ row, score: scores[i]!.score }))
+    .sort((a, b) => b.score - a.score || a.row.candidate.id.localeCompare(b.row.candidate.id))
+    .slice(0, size)
+    .map(({ row }) => row);
+}
+
+/** The learned score (or the classic order without a model) and the novelty blend, best first. */
+function scoreRows(
+  rows: Row[],
+  model: RankerModel | null,
+  featureSet: FeatureSet,
+  options: CollaboratorOptions,
+): RankedCollaborator[] {
+  const scores = scoreCandidates(
+    rows.map((row) => ({ id: row.candidate.id, features: row.scored.features })),
+    model,
+    featureSet,
+  );
   let relevance = scores.map((s) => s.score);
   if (options.novelty > 0) {
     const learned = percentiles(relevance);
-    const topic = percentiles(rows.map((r) => r.features.topicSimilarity));
-    const closeness = percentiles(rows.map((r) => r.features.randomWalk + r.features.inverseHops));
+    const topic = percentiles(rows.map((r) => r.scored.features.topicSimilarity));
+    const closeness = percentiles(
+      rows.map((r) => r.scored.features.randomWalk + r.scored.features.inverseHops),
+    );
     // Far in the graph but close in topic scores high. The blend (1 − n)·learned + n·(topic − closeness)
     // lies in [−n, 1]; shifting by n and dividing by 1 + n puts it in [0, 1] without changing the order.
     const n = options.novelty;
     relevance = learned.map((l, i) => ((1 - n) * l + n * (topic[i]! - closeness[i]!) + n) / (1 + n));
   }
-  const ranked = rows.map((row, i) => ({
-    ...row,
+  const ranked = rows.map(({ candidate, scored }, i) => ({
+    id: candidate.id,
+    features: scored.features,
+    closestPair: scored.closestPair,
+    citations: scored.citations,
+    sources: [...candidate.sources],
     score: relevance[i]!,
     parts: scores[i]!.parts,
   }));
-  ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return diversify(ranked, data.graph, options.limit, options.diversity);
+  return ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }
 
 /**

@@ -43,6 +43,12 @@ export const GRAPH_FEATURES = [
   'sharedReferences',
 ] as const;
 export const ALL_FEATURES = [...TOPIC_FEATURES, ...GRAPH_FEATURES] as const;
+/**
+ * The features that cost most per candidate: a comparison of papers and a lookup of affiliations.
+ * The shortlist's model goes without them (see `rankCollaborators`); they are worked out for the
+ * shortlisted candidates only.
+ */
+export const PAIR_FEATURES = ['closestPaperSimilarity', 'sameInstitution'] as const;
 
 export type FeatureName = (typeof ALL_FEATURES)[number];
 export type Features = Record<FeatureName, number>;
@@ -119,7 +125,7 @@ function comparedPapersOf(graph: ResearchGraph, researcher: string): string[] {
 /**
  * What the closest-pair feature compares for one query: the query's newest papers (or interests) and
  * the newest papers of every candidate, each paper once. A PaperMatcher finds each candidate paper's
- * closest query paper for all of them in one go; featuresForQuery reads the answer (its context's
+ * closest query paper for all of them in one go; pairFeaturesForQuery reads the answer (its context's
  * `paperMatches`).
  */
 export function papersToCompare(
@@ -151,8 +157,8 @@ function closestPair(graph: ResearchGraph, candidate: string, matches: ReadonlyM
   return best;
 }
 
-export type FeatureContext = {
-  referenceYear: number;
+/** What the pair features of one query read (see pairFeaturesForQuery). */
+export type PairContext = {
   /** Each compared candidate paper's closest query paper (see papersToCompare). */
   paperMatches: ReadonlyMap<string, PaperMatch>;
   affiliations: (researcher: string) => string[];
@@ -160,18 +166,44 @@ export type FeatureContext = {
 };
 
 /**
- * Scores candidates against one query: what depends on the query alone (its newest paper vectors,
- * venues, institutions) is worked out once, then each call gives every feature of one (query,
- * candidate) pair; graph features are 0 when the query has no graph.
+ * Adds the PAIR_FEATURES to features from featuresForQuery: the closest pair of papers and whether
+ * the two share an institution.
+ */
+export function pairFeaturesForQuery(
+  data: RankingData,
+  context: PairContext,
+): (candidate: string, scored: ScoredFeatures) => ScoredFeatures {
+  const queryInstitutions = new Set(context.queryAffiliations.map((a) => a.toLowerCase()));
+  return (candidate, scored) => {
+    const pair = closestPair(data.graph, candidate, context.paperMatches);
+    const sameInstitution = context
+      .affiliations(candidate)
+      .some((a) => queryInstitutions.has(a.toLowerCase()));
+    return {
+      ...scored,
+      features: {
+        ...scored.features,
+        closestPaperSimilarity: pair?.similarity ?? 0,
+        sameInstitution: sameInstitution ? 1 : 0,
+      },
+      closestPair: pair,
+    };
+  };
+}
+
+/**
+ * Scores candidates against one query: what depends on the query alone (its venues, its citation
+ * links) is worked out once, then each call gives the features of one (query, candidate) pair but
+ * the PAIR_FEATURES, which stay 0 until pairFeaturesForQuery adds them; graph features are 0 when
+ * the query has no graph.
  */
 export function featuresForQuery(
   query: RankingQuery,
   data: RankingData,
-  context: FeatureContext,
+  referenceYear: number,
 ): (candidate: Candidate) => ScoredFeatures | null {
   const { graph } = data;
   const myVenues = graph.venueCounts(query.paperIds);
-  const queryInstitutions = new Set(context.queryAffiliations.map((a) => a.toLowerCase()));
   const q = query.researcher;
   const citationLinks = citationLinksByPerson(query.paperIds, data.citations, graph);
   return (candidate) => {
@@ -179,33 +211,29 @@ export function featuresForQuery(
     if (!interests) return null;
     const theirPapers = graph.papersOf(candidate.id);
     const best = bestInterestMatch(query.interests, interests);
-    const pair = closestPair(graph, candidate.id, context.paperMatches);
-    const sameInstitution = context
-      .affiliations(candidate.id)
-      .some((a) => queryInstitutions.has(a.toLowerCase()));
     const aa = q ? adamicAdar(graph, q, candidate.id) : 0;
     const citations = citationCountsOf(citationLinks, candidate.id);
     const features: Features = {
       topicSimilarity: best.similarity,
       meanTopicSimilarity: cosineOfUnitVectors(query.interests.mean, interests.mean),
-      closestPaperSimilarity: pair?.similarity ?? 0,
+      closestPaperSimilarity: 0,
       yearsSinceActive: Math.min(
         MAX_YEARS_INACTIVE,
-        Math.max(0, context.referenceYear - graph.latestYear(candidate.id)),
+        Math.max(0, referenceYear - graph.latestYear(candidate.id)),
       ),
       productivity: Math.log1p(theirPapers.length),
       // People writing a lot right now take on new collaborators more than those whose work is behind them.
-      recentProductivity: Math.log1p(recentPaperCount(graph, candidate.id, context.referenceYear)),
+      recentProductivity: Math.log1p(recentPaperCount(graph, candidate.id, referenceYear)),
       // Whoever works in large and changing teams is the likeliest to take on one more co-author.
       coauthors: Math.log1p(graph.degree(candidate.id)),
-      recentCoauthors: Math.log1p(recentCoauthorCount(graph, candidate.id, context.referenceYear)),
+      recentCoauthors: Math.log1p(recentCoauthorCount(graph, candidate.id, referenceYear)),
       sharedVenues: profileCosine(myVenues, graph.venuesOf(candidate.id)),
-      sameInstitution: sameInstitution ? 1 : 0,
+      sameInstitution: 0,
       commonNeighbours: q ? Math.log1p(commonNeighbours(graph, q, candidate.id)) : 0,
       adamicAdar: Math.log1p(aa),
       resourceAllocation: q ? Math.log1p(resourceAllocation(graph, q, candidate.id)) : 0,
       recentAdamicAdar: q
-        ? Math.log1p(recentAdamicAdar(graph, q, candidate.id, context.referenceYear, RECENCY_HALF_LIFE_YEARS))
+        ? Math.log1p(recentAdamicAdar(graph, q, candidate.id, referenceYear, RECENCY_HALF_LIFE_YEARS))
         : 0,
       jointPaperAdamicAdar: q ? Math.log1p(jointPaperAdamicAdar(graph, q, candidate.id)) : 0,
       // Shared co-authors count for more between people who also work on the same topics.
@@ -217,6 +245,6 @@ export function featuresForQuery(
       citedByQuery: Math.log1p(citations.youCite),
       sharedReferences: Math.log1p(citations.sharedReferences),
     };
-    return { features, closestPair: pair, bestInterest: best.a, citations };
+    return { features, closestPair: null, bestInterest: best.a, citations };
   };
 }

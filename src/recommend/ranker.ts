@@ -28,6 +28,12 @@ export type RankerModel = {
   };
 };
 
+/**
+ * The two models of one feature set: the shortlist's, without the PAIR_FEATURES, picks whom the full
+ * one scores (see `rankCollaborators`).
+ */
+export type StagedModels = { shortlist: RankerModel; full: RankerModel };
+
 export type Ranked = { id: string; score: number; parts: Partial<Record<string, number>> };
 
 /**

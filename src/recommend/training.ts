@@ -10,17 +10,19 @@ import {
   ALL_FEATURES,
   type FeatureName,
   featuresForQuery,
+  PAIR_FEATURES,
+  pairFeaturesForQuery,
   papersToCompare,
   TOPIC_FEATURES,
 } from './features.ts';
 import { expandHinges, hingeKnots } from './hinge-basis.ts';
 import { fitLogisticRegression } from './logistic-regression.ts';
-import type { RankerModel } from './ranker.ts';
+import type { FeatureSet, RankerModel, StagedModels } from './ranker.ts';
 import { HistoricalRankingData } from './ranking-data.ts';
 import { seededShuffle } from './seeded-shuffle.ts';
 
 /** Bump when features or their computation change: stored models of another version are not used. */
-export const RANKER_VERSION = 'ranker-v6';
+export const RANKER_VERSION = 'ranker-v7';
 /** The newest papers that provide labels: at least this share of all papers. */
 const LABEL_SHARE = 0.15;
 const MIN_POSITIVES = 20;
@@ -111,6 +113,18 @@ export function newCoauthors(researcher: string, view: ResearchGraph, full: Rese
   return gained;
 }
 
+/** The models training learns: the full one per feature set, and the shortlist's. */
+export type TrainedRankers = {
+  graph: RankerModel;
+  topic: RankerModel;
+  shortlist: Record<FeatureSet, RankerModel>;
+};
+
+/** The two models that rank a query of the given feature set. */
+export function stagedModels(models: TrainedRankers, featureSet: FeatureSet): StagedModels {
+  return { shortlist: models.shortlist[featureSet], full: models[featureSet] };
+}
+
 const TRAINING_OPTIONS = collaboratorOptions({ limit: Number.MAX_SAFE_INTEGER });
 
 /**
@@ -155,16 +169,16 @@ async function addTrainingRows(
       options.affiliationsAsOf([researcher, ...candidates.keys()], viewYear),
       options.matcher.closest(mine, theirs),
     ]);
-    const context = {
-      referenceYear: viewYear,
+    const candidateFeatures = featuresForQuery(query, view, viewYear);
+    const withPairFeatures = pairFeaturesForQuery(view, {
       paperMatches,
       affiliations: (id: string) => affiliations.get(id) ?? [],
       queryAffiliations: affiliations.get(researcher) ?? [],
-    };
-    const candidateFeatures = featuresForQuery(query, view, context);
+    });
     for (const candidate of candidates.values()) {
-      const scored = candidateFeatures(candidate);
-      if (!scored) continue;
+      const base = candidateFeatures(candidate);
+      if (!base) continue;
+      const scored = withPairFeatures(candidate.id, base);
       rows.push(ALL_FEATURES.map((name) => scored.features[name]));
       labels.push(positives.has(candidate.id) ? 1 : 0);
     }
@@ -175,14 +189,15 @@ async function addTrainingRows(
 /**
  * Learns the score blend from the stored data alone: features are computed on the graph as it was
  * before the label period, and a pair is positive when the two first wrote together in it. Two models
- * come out: one over all features, one over topic features only (for visitors and newcomers).
+ * come out: one over all features, one over topic features only (for visitors and newcomers), and for
+ * each a shortlist model without the PAIR_FEATURES (see `rankCollaborators`), fitted on the same rows.
  * Returns null when the data has too little history to learn from.
  */
 export async function trainRankers(
   papers: VectorIndex<PaperMeta>,
   full: ResearchGraph,
   options: TrainingOptions,
-): Promise<{ graph: RankerModel; topic: RankerModel } | null> {
+): Promise<TrainedRankers | null> {
   const splits = trainingSplits([...papers.entries()], options.seed, TRAINING_WINDOWS);
   if (splits.length === 0) return null;
   const rows: number[][] = [];
@@ -218,10 +233,7 @@ export async function trainRankers(
     viewToYear: viewYear,
     labelToYear: split.kind === 'time' ? split.labelToYear : split.year,
   };
-  const fitModel = async (
-    names: readonly FeatureName[],
-    featureSet: 'graph' | 'topic',
-  ): Promise<RankerModel> => {
+  const fitModel = async (names: readonly FeatureName[], featureSet: FeatureSet): Promise<RankerModel> => {
     const columns = names.map((name) => ALL_FEATURES.indexOf(name));
     const featureRows = kept.map((i) => columns.map((c) => rows[i]![c]!));
     const knots = hingeKnots(featureRows, names.length);
@@ -240,5 +252,14 @@ export async function trainRankers(
       training,
     };
   };
-  return { graph: await fitModel(ALL_FEATURES, 'graph'), topic: await fitModel(TOPIC_FEATURES, 'topic') };
+  const withoutPairs = (names: readonly FeatureName[]) =>
+    names.filter((name) => !(PAIR_FEATURES as readonly FeatureName[]).includes(name));
+  return {
+    graph: await fitModel(ALL_FEATURES, 'graph'),
+    topic: await fitModel(TOPIC_FEATURES, 'topic'),
+    shortlist: {
+      graph: await fitModel(withoutPairs(ALL_FEATURES), 'graph'),
+      topic: await fitModel(withoutPairs(TOPIC_FEATURES), 'topic'),
+    },
+  };
 }

@@ -6,8 +6,9 @@ import {
   type CandidateProfile,
   type CollaboratorOptions,
   collectCandidates,
+  featureSetOf,
   type RankedCollaborator,
-  rankCandidates,
+  rankCollaborators,
 } from '../recommend/collaborator-ranking.ts';
 import {
   type CandidateRecord,
@@ -18,8 +19,8 @@ import {
   type SuggestionResult,
   sharedTerms,
 } from '../recommend/explanations.ts';
-import { papersToCompare } from '../recommend/features.ts';
 import { LiveRankingData } from '../recommend/ranking-data.ts';
+import { stagedModels } from '../recommend/training.ts';
 import type { JsonStore } from '../storage/json-store.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { ResearcherRepository } from '../storage/researcher-repository.ts';
@@ -137,6 +138,15 @@ export class CollaboratorsService {
     return (await this.rank(data, query, options, affiliations.get(id) ?? [])).ranked;
   }
 
+  /** Everyone a ranking of the researcher looks at, before filters and the shortlist: candidate recall's set. */
+  async candidatesFor(id: string, options: CollaboratorOptions): Promise<Set<string>> {
+    const data = await this.rankingData();
+    const interests = data.interestsOf(id);
+    if (!interests) return new Set();
+    const query = { researcher: id, interests, paperIds: data.graph.papersNewestFirst(id) };
+    return new Set(collectCandidates(query, data, options).keys());
+  }
+
   /** The live indexes as ranking data, once per request, after applying every change written so far. */
   private async rankingData(): Promise<LiveRankingData> {
     await this.deps.paperIndex.catchUp();
@@ -177,35 +187,26 @@ export class CollaboratorsService {
     options: CollaboratorOptions,
     queryAffiliations: string[],
   ) {
-    const candidates = collectCandidates(query, data, options);
-    const ids = [...candidates.keys()];
-    const { mine, theirs } = papersToCompare(query, ids, data);
-    const [stored, models, paperMatches] = await Promise.all([
-      this.deps.researchers.rankingProfiles(ids),
-      this.deps.models.current(),
-      this.deps.matcher.closest(mine, theirs),
-    ]);
+    const models = await this.deps.models.current();
+    const featureSet = featureSetOf(query, data);
+    const staged = models ? stagedModels(models, featureSet) : null;
+    const ranked = await rankCollaborators(query, data, options, {
+      models: staged,
+      profilesOf: (ids) => this.profilesOf(ids),
+      closestPapers: (mine, theirs) => this.deps.matcher.closest(mine, theirs),
+      queryAffiliations,
+      referenceYear: data.graph.latestPaperYear,
+    });
+    return { ranked, model: staged?.full ?? null };
+  }
+
+  private async profilesOf(ids: string[]): Promise<Map<string, CandidateProfile>> {
+    const stored = await this.deps.researchers.rankingProfiles(ids);
     const profiles = new Map<string, CandidateProfile>();
     stored.forEach((profile, i) => {
       if (profile) profiles.set(ids[i]!, profile);
     });
-    const inGraph = query.researcher !== undefined && data.graph.hasResearcher(query.researcher);
-    const model = models ? (inGraph ? models.graph : models.topic) : null;
-    const ranked = rankCandidates(
-      query,
-      candidates,
-      data,
-      (id) => profiles.get(id),
-      {
-        referenceYear: data.graph.latestPaperYear,
-        paperMatches,
-        affiliations: (id) => profiles.get(id)?.affiliations ?? [],
-        queryAffiliations,
-      },
-      options,
-      model,
-    );
-    return { ranked, model };
+    return profiles;
   }
 
   /** Fetches what the evidence needs (papers, names, term frequencies), then explains each suggestion. */

@@ -1,11 +1,8 @@
 import { LIST_VERSION } from '../recommend/collaborator-ranking.ts';
-import type { RankerModel } from '../recommend/ranker.ts';
-import { RANKER_VERSION } from '../recommend/training.ts';
+import { RANKER_VERSION, type TrainedRankers } from '../recommend/training.ts';
 import type { RankerRepository } from '../storage/ranker-repository.ts';
 
-export type RankerModels = {
-  graph: RankerModel;
-  topic: RankerModel;
+export type RankerModels = TrainedRankers & {
   /** How many papers the store held when they were trained (absent in models saved before it was kept). */
   storedPapers?: number;
 };

@@ -83,6 +83,12 @@ describe('collaborator suggestions on the 500-paper sample', () => {
       expect(models!.graph.training.positives).toBeGreaterThan(20);
       expect(models!.graph.features).toContain('adamicAdar');
       expect(models!.topic.features).not.toContain('adamicAdar');
+      // The shortlist models: the same features but the two that are costly per candidate.
+      const withoutPairs = (features: string[]) =>
+        features.filter((f) => f !== 'closestPaperSimilarity' && f !== 'sameInstitution');
+      expect(models!.shortlist.graph.features).toEqual(withoutPairs(models!.graph.features));
+      expect(models!.shortlist.topic.features).toEqual(withoutPairs(models!.topic.features));
+      expect(models!.shortlist.graph.features).toHaveLength(models!.graph.features.length - 2);
       expect(models!.storedPapers).toBe(sample.length);
       expect(await kind()).toBe('learned');
     } finally {

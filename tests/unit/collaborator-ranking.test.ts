@@ -16,9 +16,9 @@ import {
   collaboratorOptions,
   collectCandidates,
   diversify,
-  rankCandidates,
+  rankCollaborators,
+  SHORTLIST_SIZE,
 } from '../../src/recommend/collaborator-ranking.ts';
-import { papersToCompare } from '../../src/recommend/features.ts';
 import { fitLogisticRegression } from '../../src/recommend/logistic-regression.ts';
 import { maximalMarginalRelevance, percentiles } from '../../src/recommend/ranker.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
@@ -53,23 +53,35 @@ const options = collaboratorOptions({ limit: 10 });
 const matcher = new PaperMatcher();
 const noProfiles = () => undefined;
 
+/** What ranking asked for: whose profiles, and which of their papers were compared with the query's. */
+type Fetched = { profiles: string[][]; comparedPapers: string[] };
+
 async function rank(
   data: HistoricalRankingData,
   researcher: string,
   opts: Partial<CollaboratorOptions> = {},
   profiles: (id: string) => CandidateProfile | undefined = noProfiles,
+  fetched: Fetched = { profiles: [], comparedPapers: [] },
 ) {
-  const query = queryOf(data, researcher);
-  const merged = { ...options, ...opts };
-  const candidates = collectCandidates(query, data, merged);
-  const { mine, theirs } = papersToCompare(query, candidates.keys(), data);
-  const context = {
-    referenceYear: 2020,
-    paperMatches: await matcher.closest(mine, theirs),
-    affiliations: () => [],
-    queryAffiliations: [],
-  };
-  return rankCandidates(query, candidates, data, profiles, context, merged, null);
+  const ranked = await rankCollaborators(
+    queryOf(data, researcher),
+    data,
+    { ...options, ...opts },
+    {
+      models: null,
+      profilesOf: async (ids) => {
+        fetched.profiles.push(ids);
+        return new Map(ids.flatMap((id) => (profiles(id) ? [[id, profiles(id)!]] : [])));
+      },
+      closestPapers: (mine, theirs) => {
+        fetched.comparedPapers.push(...theirs.map((p) => p.id));
+        return matcher.closest(mine, theirs);
+      },
+      queryAffiliations: ['Query University'],
+      referenceYear: 2020,
+    },
+  );
+  return ranked;
 }
 
 /**
@@ -285,6 +297,72 @@ describe('collaborator ranking', () => {
       's',
     ]);
     expect(await rank(data, 'q', { activeSince: 2021 })).toEqual([]);
+  });
+
+  /**
+   * q wrote with a hub who wrote one paper each with `count` people, nearer and nearer to q in topic:
+   * all of them equally close in the graph; `open` is the farthest in topic.
+   */
+  const crowdOnOneTopic = (count: number) =>
+    world([
+      { id: 'q1', authors: ['q', 'hub'], topic: vector(0) },
+      ...Array.from({ length: count }, (_, i) => ({
+        id: `c${i}`,
+        authors: ['hub', i === 0 ? 'open' : `person-${i}`],
+        topic: vector(0, 0.002 * (count - i), 1),
+      })),
+    ]);
+
+  it('when there are more candidates than the shortlist, then only the shortlisted ones get papers compared and profiles read, and the list is the one ranking everyone gives', async () => {
+    const count = SHORTLIST_SIZE + 50;
+    const data = crowdOnOneTopic(count);
+    expect(collectCandidates(queryOf(data, 'q'), data, options).size).toBe(count);
+    const fetched: Fetched = { profiles: [], comparedPapers: [] };
+    const ranked = await rank(data, 'q', { limit: 10 }, noProfiles, fetched);
+    expect(fetched.profiles).toHaveLength(1);
+    expect(fetched.profiles[0]).toHaveLength(SHORTLIST_SIZE);
+    expect(new Set(fetched.comparedPapers).size).toBe(SHORTLIST_SIZE);
+    // Asking for everyone shortlists everyone: the shortlist above was the best of that ranking.
+    const everyone: Fetched = { profiles: [], comparedPapers: [] };
+    const all = await rank(data, 'q', { limit: count }, noProfiles, everyone);
+    expect(everyone.profiles[0]).toHaveLength(count);
+    expect(new Set(fetched.profiles[0])).toEqual(new Set(all.slice(0, SHORTLIST_SIZE).map((r) => r.id)));
+    expect(ranked.map((r) => r.id)).toEqual(all.slice(0, 10).map((r) => r.id));
+    // Novelty re-orders the whole candidate set: nobody is left out of it.
+    const novel: Fetched = { profiles: [], comparedPapers: [] };
+    await rank(data, 'q', { novelty: 0.5 }, noProfiles, novel);
+    expect(novel.profiles[0]).toHaveLength(count);
+  });
+
+  it('when a filter needs profiles, then it is applied to every candidate before the shortlist', async () => {
+    // The one person open to collaborate is the farthest in topic, below the shortlist of everyone.
+    const data = crowdOnOneTopic(SHORTLIST_SIZE + 50);
+    const profiles = (id: string): CandidateProfile => ({
+      openToCollaborate: id === 'open',
+      claimed: true,
+      affiliations: [],
+    });
+    const ranked = await rank(data, 'q', { openToCollaborateOnly: true }, profiles);
+    expect(ranked.map((r) => r.id)).toEqual(['open']);
+  });
+
+  it('gives the closest pair of papers and a shared institution to the ranked candidates', async () => {
+    const data = triangleWorld();
+    const profiles = (id: string): CandidateProfile => ({
+      openToCollaborate: false,
+      claimed: true,
+      affiliations: id === 'c' ? ['query university'] : ['Elsewhere'],
+    });
+    const ranked = new Map((await rank(data, 'q', {}, profiles)).map((r) => [r.id, r]));
+    expect(ranked.get('c')!.features.sameInstitution).toBe(1);
+    expect(ranked.get('s')!.features.sameInstitution).toBe(0);
+    // c's papers p3 and p4 against q's p1 and p2: p4 (0, 0.2) is closest to p2 (0, 0.1).
+    expect(ranked.get('c')!.closestPair).toMatchObject({ mine: 'p2' });
+    expect(ranked.get('c')!.features.closestPaperSimilarity).toBeCloseTo(
+      ranked.get('c')!.closestPair!.similarity,
+      6,
+    );
+    expect(ranked.get('c')!.features.closestPaperSimilarity).toBeGreaterThan(0.99);
   });
 
   it('counts a candidate’s co-authors, and apart those of the last two years', async () => {

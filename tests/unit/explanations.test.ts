@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PaperWithTerms } from '../../src/domain/paper.ts';
 import type { PaperMeta } from '../../src/domain/paper-filters.ts';
-import {
-  collaboratorOptions,
-  collectCandidates,
-  rankCandidates,
-} from '../../src/recommend/collaborator-ranking.ts';
+import { collaboratorOptions, rankCollaborators } from '../../src/recommend/collaborator-ranking.ts';
 import { explainSuggestions, planExplanations, sharedTerms } from '../../src/recommend/explanations.ts';
-import { papersToCompare } from '../../src/recommend/features.ts';
 import { paperPhrases } from '../../src/recommend/key-phrases.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
 import { PaperMatcher } from '../../src/vector/paper-matcher.ts';
@@ -75,18 +70,14 @@ describe('the evidence for a suggestion, from pre-fetched data', () => {
       paperIds: data.graph.papersNewestFirst('q'),
     };
     const options = collaboratorOptions({ limit: 5 });
-    const candidates = collectCandidates(query, data, options);
-    const { mine, theirs } = papersToCompare(query, candidates.keys(), data);
-    const paperMatches = await new PaperMatcher().closest(mine, theirs);
-    const ranked = rankCandidates(
-      query,
-      candidates,
-      data,
-      () => undefined,
-      { referenceYear: 2020, paperMatches, affiliations: () => [], queryAffiliations: [] },
-      options,
-      null,
-    );
+    const matcher = new PaperMatcher();
+    const ranked = await rankCollaborators(query, data, options, {
+      models: null,
+      profilesOf: async () => new Map(),
+      closestPapers: (mine, theirs) => matcher.closest(mine, theirs),
+      queryAffiliations: [],
+      referenceYear: 2020,
+    });
     expect(ranked.map((r) => r.id)).toEqual(['c']);
     const plan = planExplanations(query, ranked, data.graph);
     expect(plan.mutualByCandidate).toEqual([['a', 'b']]);
