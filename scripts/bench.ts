@@ -45,6 +45,8 @@ const size = {
   importReferenceTexts: quick ? 16 : 200,
   loadSeconds: quick ? 2 : 10,
   researchers: quick ? 5 : 100,
+  uncachedResearchers: quick ? 5 : 300,
+  warmUp: quick ? 2 : 10,
   abstracts: quick ? 4 : 40,
   cheapGetSeconds: quick ? 1 : 5,
 };
@@ -213,10 +215,10 @@ try {
   });
 
   const ids = papers.slice(0, 2000).map((p) => p.id);
-  const researchers = [...new Set(papers.slice(0, 4000).flatMap((p) => p.authors.map((a) => a.id)))].slice(
-    0,
-    size.researchers,
-  );
+  const authors = [...new Set(papers.slice(0, 4000).flatMap((p) => p.authors.map((a) => a.id)))];
+  const researchers = authors.slice(0, size.researchers);
+  const uncachedResearchers = authors.slice(0, size.uncachedResearchers);
+  const uncachedWarmUp = authors.slice(size.uncachedResearchers, size.uncachedResearchers + size.warmUp);
 
   const helloPort = String(await freePort());
   await start('scripts/bench/hello-server.ts', { PORT: helloPort }, 'listening');
@@ -292,14 +294,16 @@ try {
     met: byAbstract.p50 / alone.p50 <= 1.2,
   });
 
-  // Collaborators computed on request (options the cache does not hold).
-  const uncached = await probeEach(
-    researchers.map(
-      (id) => () => get(`${base}/v1/researchers/${encodeURIComponent(id)}/collaborators?diversity=0.29`),
-    ),
-  );
+  // Collaborators computed on request (options the cache does not hold). A few researchers first, not
+  // measured, as the cached row's warm-up pass: the first ranking of a process compiles its code paths
+  // (on a 25k-paper store just started, the first request took 277 ms, the next nine 38–101 ms). Then
+  // more researchers than the cached row's 100, so the p99 is not the second slowest request.
+  const uncachedRequest = (id: string) => () =>
+    get(`${base}/v1/researchers/${encodeURIComponent(id)}/collaborators?diversity=0.29`);
+  for (const id of uncachedWarmUp) await uncachedRequest(id)();
+  const uncached = await probeEach(uncachedResearchers.map(uncachedRequest));
   show({
-    figure: `collaborators over HTTP, uncached, at ${storeSize} papers (${researchers.length} researchers)`,
+    figure: `collaborators over HTTP, uncached, at ${storeSize} papers (${uncachedResearchers.length} researchers, after ${uncachedWarmUp.length} unmeasured)`,
     measured: `p50 ${ms(uncached.p50)}, p99 ${ms(uncached.p99)}`,
     reference: '—',
     target: 'p99 < 50 ms',

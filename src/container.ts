@@ -303,7 +303,7 @@ export function createContainer(
     /** Loads the model and opens the index (snapshot or rebuild), then follows changes in the background. */
     async start(options: StartOptions = {}): Promise<{ indexRebuilt: boolean }> {
       await untilRedisAnswers(config, logger, 'check the key layout', () => assertCurrentLayout(storage));
-      await model.load();
+      await Promise.all([model.load(), matcher.load()]);
       modelLoaded = true;
       const { rebuilt } = await untilRedisAnswers(config, logger, 'open the paper index', () =>
         paperIndex.open(),

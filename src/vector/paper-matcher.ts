@@ -35,7 +35,11 @@ function matcherModel(): Uint8Array {
 export class PaperMatcher {
   private session: Promise<ort.InferenceSession> | null = null;
 
-  private load(): Promise<ort.InferenceSession> {
+  /**
+   * Creates the onnxruntime session (tens of milliseconds) if it is not there yet: at start, so the first
+   * suggestion request does not pay for it.
+   */
+  load(): Promise<ort.InferenceSession> {
     if (!this.session) {
       this.session = ort.InferenceSession.create(matcherModel(), {
         intraOpNumThreads: 1,
