@@ -165,7 +165,7 @@ export async function rankCollaborators(
     candidate: row.candidate,
     scored: withPairFeatures(row.candidate.id, row.scored),
   }));
-  const ranked = scoreRows(full, sources.models?.full ?? null, featureSet, options);
+  const ranked = rankRows(full, sources.models?.full ?? null, featureSet, options);
   return diversify(ranked, data.graph, options.limit, options.diversity);
 }
 
@@ -178,11 +178,7 @@ function shortlisted(
 ): Row[] {
   const size = Math.max(SHORTLIST_SIZE, options.limit);
   if (options.novelty > 0 || rows.length <= size) return rows;
-  const scores = scoreCandidates(
-    rows.map((row) => ({ id: row.candidate.id, features: row.scored.features })),
-    model,
-    featureSet,
-  );
+  const scores = scoreRows(rows, model, featureSet);
   return rows
     .map((row, i) => ({ row, score: scores[i]!.score }))
     .sort((a, b) => b.score - a.score || a.row.candidate.id.localeCompare(b.row.candidate.id))
@@ -190,18 +186,23 @@ function shortlisted(
     .map(({ row }) => row);
 }
 
+/** The rows' scores by the model (or the classic order without one): both stages score this way. */
+function scoreRows(rows: Row[], model: RankerModel | null, featureSet: FeatureSet) {
+  return scoreCandidates(
+    rows.map((row) => ({ id: row.candidate.id, features: row.scored.features })),
+    model,
+    featureSet,
+  );
+}
+
 /** The learned score (or the classic order without a model) and the novelty blend, best first. */
-function scoreRows(
+function rankRows(
   rows: Row[],
   model: RankerModel | null,
   featureSet: FeatureSet,
   options: CollaboratorOptions,
 ): RankedCollaborator[] {
-  const scores = scoreCandidates(
-    rows.map((row) => ({ id: row.candidate.id, features: row.scored.features })),
-    model,
-    featureSet,
-  );
+  const scores = scoreRows(rows, model, featureSet);
   let relevance = scores.map((s) => s.score);
   if (options.novelty > 0) {
     const learned = percentiles(relevance);
