@@ -104,6 +104,7 @@ const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve,
 const expectOk = async (response: Response) => {
   const body = await response.text();
   if (!response.ok) throw new Error(`${response.url} answered ${response.status}: ${body.slice(0, 300)}`);
+  return body;
 };
 const get = (url: string) => fetch(url, { headers }).then(expectOk);
 const post = (url: string, body: unknown) =>
@@ -272,6 +273,28 @@ try {
     reference: helloReference,
     target: 'p99 < 5 ms; ≥ 0.5×',
     met: meetsTarget(similar),
+  });
+
+  // The ceiling of the rows above at their answers' size: fastify sending an already serialised body
+  // of the mean similar-by-id answer's size, with no work at all (no auth, Redis or search).
+  const answers = await Promise.all(ids.slice(0, 20).map((id) => get(`${base}${similarPath(id)}`)));
+  const answerBytes = Math.round(
+    answers.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / answers.length,
+  );
+  const sized = await loadTest(
+    `http://127.0.0.1:${helloPort}`,
+    [`/sized/${answerBytes}`],
+    {},
+    {
+      connections: 10,
+      durationS: size.loadSeconds,
+    },
+  );
+  show({
+    figure: `fastify answering a fixed JSON body of ${(answerBytes / 1024).toFixed(1)} KiB (the mean similar-by-id answer above), already serialised`,
+    measured: overHello(sized),
+    reference: helloReference,
+    target: 'reported (what the similar-by-id rows can reach at most at this answer size)',
   });
 
   // Pasted abstracts (the API's embedding cache is empty) against one embed call alone.

@@ -8,6 +8,8 @@ import { ForegroundWork } from './jobs/foreground-work.ts';
 import { JobQueues } from './jobs/queues.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics, textCountLabel } from './metrics.ts';
+import { type PhraseSource, papersPhrases } from './recommend/key-phrases.ts';
+import { PhraseThread } from './recommend/phrase-thread-client.ts';
 import type { StoredTopics } from './recommend/topic-ranking.ts';
 import { CachedCollaborators } from './services/cached-collaborators.ts';
 import type { CachedSuggestions } from './services/cached-suggestions.ts';
@@ -87,6 +89,8 @@ function wireServices(
     /** The ranking, here or in the index thread; requests reach it through the suggestion cache. */
     collaboratorRanking: CollaboratorsService;
     neighbourhood: NeighbourhoodService;
+    /** Papers' key phrases: by default tagged on this thread, a few papers per event-loop turn. */
+    phrases?: (papers: PhraseSource[]) => Promise<string[][]>;
   },
 ) {
   const { neighbourhood } = parts;
@@ -119,6 +123,7 @@ function wireServices(
       papers: repositories.papers,
       citations: repositories.citations,
       embedder: parts.embedder,
+      phrases: parts.phrases ?? papersPhrases,
       index: parts.paperSearch,
       maxPapersPerRequest: config.limits.maxPapersPerRequest,
       maxAuthorsPerPaper: config.limits.maxAuthorsPerPaper,
@@ -343,9 +348,11 @@ export function createApiContainer(config: Config, logger: Logger) {
   });
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
   const indexThread = new IndexThread(config, logger);
+  const phraseThread = new PhraseThread();
   const paperSearch = indexThread.paperSearch();
   const services = wireServices(config, logger, storage, {
     embedder,
+    phrases: (papers) => phraseThread.phrases(papers),
     paperSearch,
     suggestionCache: new JsonStore(
       storage.redis,
@@ -385,6 +392,7 @@ export function createApiContainer(config: Config, logger: Logger) {
     async close(): Promise<void> {
       await storage.queues.close();
       await indexThread.close();
+      await phraseThread.close();
       await embedder.close();
       await pooled.close();
       await storage.redis.quit().catch(() => storage.redis.disconnect());

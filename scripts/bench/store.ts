@@ -4,6 +4,7 @@ import type { Paper } from '../../src/domain/paper.ts';
 import type { Embedder } from '../../src/embedding/embedder.ts';
 import { l2Normalize } from '../../src/embedding/pooling.ts';
 import { readPaperFile } from '../../src/importing/paper-file.ts';
+import { papersPhrases } from '../../src/recommend/key-phrases.ts';
 import { PapersService } from '../../src/services/papers-service.ts';
 
 /** Marks a copied paper's title; the copy's vector is its original's, perturbed. */
@@ -57,6 +58,7 @@ export async function fillStore(
     papers: container.repositories.papers,
     citations: container.repositories.citations,
     embedder: new CopyingEmbedder(container.embedder),
+    phrases: papersPhrases,
     index: container.paperSearch,
     maxPapersPerRequest: Number.POSITIVE_INFINITY,
     maxAuthorsPerPaper: container.config.limits.maxAuthorsPerPaper,

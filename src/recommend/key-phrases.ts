@@ -121,7 +121,7 @@ export function keyPhrases(text: string): string[] {
   return [...phrases].slice(0, MAX_PHRASES_PER_PAPER);
 }
 
-type PhraseSource = { title: string; abstract: string; keywords?: string[] };
+export type PhraseSource = { title: string; abstract: string; keywords?: string[] };
 
 /** A paper's key phrases: its author keywords first, then the phrases of its title and abstract. */
 export function paperPhrases(paper: PhraseSource): string[] {

@@ -6,7 +6,7 @@ import { roundScore } from '../domain/score.ts';
 import type { Embedder } from '../embedding/embedder.ts';
 import { l2Normalize } from '../embedding/pooling.ts';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../errors.ts';
-import { PHRASES_VERSION, papersPhrases } from '../recommend/key-phrases.ts';
+import { PHRASES_VERSION, type PhraseSource } from '../recommend/key-phrases.ts';
 import type { CitationDirection, CitationRepository } from '../storage/citation-repository.ts';
 import type { PaperRepository } from '../storage/paper-repository.ts';
 import type { PaperSearch } from '../vector/paper-search.ts';
@@ -29,6 +29,8 @@ export class PapersService {
       papers: PaperRepository;
       citations: CitationRepository;
       embedder: Embedder;
+      /** Papers' key phrases (tagging is CPU work: the API does it in a thread of its own). */
+      phrases: (papers: PhraseSource[]) => Promise<string[][]>;
       index: PaperSearch;
       maxPapersPerRequest: number;
       maxAuthorsPerPaper: number;
@@ -82,10 +84,10 @@ export class PapersService {
     const hashes = papers.map((paper) => paperHashes(paper, embedder.modelVersion, PHRASES_VERSION));
     const stored = await repository.settledContentHashes(papers.map((p) => p.id));
     const changed = hashes.flatMap((hash, i) => (stored[i] === hash.contentHash ? [] : [i]));
-    // Tagged here in slices while the texts are embedded (in the embedding threads, in the API).
+    // Tagged while the texts are embedded.
     const [vectors, phrases] = await Promise.all([
       embedder.embed(changed.map((i) => paperText(papers[i]!.title, papers[i]!.abstract))),
-      papersPhrases(changed.map((i) => papers[i]!)),
+      this.deps.phrases(changed.map((i) => papers[i]!)),
     ]);
     const statuses: IngestStatus[] = papers.map(() => 'unchanged');
     await Promise.all(

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paperPhrases } from '../../src/recommend/key-phrases.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
 const sample = readSample();
@@ -68,6 +69,9 @@ describe('heavy requests and the request loop', () => {
     for (const response of responses) expect(response.status).toBe(200);
     const ingested = (await responses[0]!.json()) as { items: { status: string }[] };
     expect(ingested.items.filter((i) => i.status === 'created')).toHaveLength(256);
+    // Tagged in the phrase thread, stored as the tagger on this thread gives them.
+    const stored = await t.container.repositories.papers.termsOf(papers.map((p) => p.id));
+    expect(stored).toEqual(papers.map(paperPhrases));
     // The heavy work took long enough for the measurement to mean something.
     expect(latencies.length).toBeGreaterThan(50);
     const heldMs = loopDelay.max / 1e6;
