@@ -101,7 +101,7 @@ const envSchema = z.object({
   RANKER_RETRAIN_CRON: z.string().min(9).default('17 * * * *'),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(19),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(60_000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
   REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
