@@ -13,7 +13,7 @@ import { readPaperFile } from '../src/importing/paper-file.ts';
 import { createLogger } from '../src/logger.ts';
 import { seededShuffle } from '../src/recommend/seeded-shuffle.ts';
 import { embeddingRows, poolRate, runtimeRow } from './bench/embedding.ts';
-import { type LoadResult, loadTest, ms, percentiles, probe } from './bench/http.ts';
+import { type LoadResult, loadTest, ms, percentiles, probe, probeSequential } from './bench/http.ts';
 import { type BenchRow, markdownTable, ratio, seconds } from './bench/results.ts';
 import { copyOf, fillStore } from './bench/store.ts';
 import { freePort, startEntryPoint, stopProcess } from './lib/child-process.ts';
@@ -304,11 +304,16 @@ try {
   await single.embed(['warm-up']);
   const alone = await probeEach(abstracts.map((p) => () => single.embed([p.abstract])));
   // The route's first requests set it up (JIT, schemas): warmed like the session above, on other texts.
-  for (const p of papers.slice(0, 2))
-    await post(`${base}/v1/papers/similar`, { abstract: p.title, limit: 10 });
-  const byAbstract = await probeEach(
-    abstracts.map((p) => () => post(`${base}/v1/papers/similar`, { abstract: p.abstract, limit: 10 })),
-  );
+  const similarToText = (text: string) => ({
+    path: '/v1/papers/similar',
+    body: { abstract: text, limit: 10 },
+  });
+  const byAbstract = await probeSequential({
+    base,
+    headers,
+    warmUp: papers.slice(0, 2).map((p) => similarToText(p.title)),
+    measured: abstracts.map((p) => similarToText(p.abstract)),
+  });
   show({
     figure: `similar-by-abstract over HTTP (${abstracts.length} new abstracts, one at a time)`,
     measured: `p50 ${ms(byAbstract.p50)}, p99 ${ms(byAbstract.p99)} = ${ratio(byAbstract.p50, alone.p50)} (p50)`,
@@ -321,10 +326,15 @@ try {
   // measured, as the cached row's warm-up pass: the first ranking of a process compiles its code paths
   // (on a 25k-paper store just started, the first request took 277 ms, the next nine 38–101 ms). Then
   // more researchers than the cached row's 100, so the p99 is not the second slowest request.
-  const uncachedRequest = (id: string) => () =>
-    get(`${base}/v1/researchers/${encodeURIComponent(id)}/collaborators?diversity=0.29`);
-  for (const id of uncachedWarmUp) await uncachedRequest(id)();
-  const uncached = await probeEach(uncachedResearchers.map(uncachedRequest));
+  const uncachedRequest = (id: string) => ({
+    path: `/v1/researchers/${encodeURIComponent(id)}/collaborators?diversity=0.29`,
+  });
+  const uncached = await probeSequential({
+    base,
+    headers,
+    warmUp: uncachedWarmUp.map(uncachedRequest),
+    measured: uncachedResearchers.map(uncachedRequest),
+  });
   show({
     figure: `collaborators over HTTP, uncached, at ${storeSize} papers (${uncachedResearchers.length} researchers, after ${uncachedWarmUp.length} unmeasured)`,
     measured: `p50 ${ms(uncached.p50)}, p99 ${ms(uncached.p99)}`,
@@ -373,14 +383,17 @@ try {
   const filledCaches = await queued.redis.exists(...cacheKeys);
   await queued.close();
   await stopProcess(worker);
-  const cachedRead = (id: string) => () =>
-    get(`${base}/v1/researchers/${encodeURIComponent(id)}/collaborators`);
+  const cachedRead = (id: string) => ({ path: `/v1/researchers/${encodeURIComponent(id)}/collaborators` });
   // One pass first sets up what a route's first answers from the cache set up (JIT of that path, a new
   // connection after the wait): on 8,000 papers the first of 100 reads took 103 ms, the next 21 ms. Reads
   // change nothing, so the measured passes read the same lists; three of them, so the p99 is not the
   // second slowest of 100.
-  for (const id of researchers) await cachedRead(id)();
-  const cached = await probeEach([1, 2, 3].flatMap(() => researchers.map(cachedRead)));
+  const cached = await probeSequential({
+    base,
+    headers,
+    warmUp: researchers.map(cachedRead),
+    measured: [1, 2, 3].flatMap(() => researchers.map(cachedRead)),
+  });
   show({
     figure: `collaborators over HTTP, cached (${filledCaches} of ${researchers.length} lists precomputed, each read 3 times after a warm-up pass)`,
     measured: `p50 ${ms(cached.p50)}, p99 ${ms(cached.p99)}`,

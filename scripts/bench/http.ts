@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 
 export type Latencies = { p50: number; p99: number; count: number };
@@ -69,6 +71,29 @@ export async function probe(
     times.push(performance.now() - started);
   }
   return percentiles(times);
+}
+
+export type SequentialRequest = { path: string; body?: unknown };
+export type SequentialJob = {
+  base: string;
+  headers: Record<string, string>;
+  warmUp: SequentialRequest[];
+  measured: SequentialRequest[];
+};
+
+/**
+ * Requests one after another (a body makes a JSON POST), timed by a client in a small process of its
+ * own (./sequential-client.ts): the bench process holds the papers it stored, and its garbage collection
+ * and background threads, on the same two cores as the API, landed in the figures (a pasted abstract
+ * was embedded 2–3 ms slower in the API with such a process as the client than with curl). The warm-up
+ * requests go first, on the same connection, unmeasured.
+ */
+export async function probeSequential(job: SequentialJob): Promise<Latencies> {
+  const client = new URL('./sequential-client.ts', import.meta.url).pathname;
+  const running = promisify(execFile)(process.execPath, [client], { maxBuffer: 1e8 });
+  running.child.stdin!.end(JSON.stringify(job));
+  const { stdout } = await running;
+  return percentiles(JSON.parse(stdout) as number[]);
 }
 
 export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
