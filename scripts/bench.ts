@@ -185,8 +185,10 @@ try {
   const rebuiltMs = Number(/"ms":(\d+)[^\n]*paper index rebuilt from Redis/.exec(apiLog.join(''))?.[1]);
   // What it says while it stops (saving the snapshots) is kept too, for the check below.
   for (const stream of [api!.stdout!, api!.stderr!]) stream.on('data', (chunk) => apiLog.push(String(chunk)));
-  await stopProcess(api);
+  const stopped = api!;
+  const stopSeconds = await seconds(() => stopProcess(stopped));
   children.pop();
+  const stoppedAs = `the first API stopped in ${stopSeconds.toFixed(1)} s with exit code ${stopped.exitCode} (signal ${stopped.signalCode}); snapshot files then: ${fs.readdirSync(env.DATA_DIR!, { recursive: true }).join(', ')}`;
   const snapshotLog: string[] = [];
   const loadSeconds = await seconds(async () => {
     api = await start('src/server.ts', env, 'Server listening', snapshotLog);
@@ -200,7 +202,9 @@ try {
       .split('\n')
       .filter((line) => /snapshot|save failed|shutdown|close/i.test(line))
       .map((line) => line.slice(0, 300));
-    console.log(`# the start from snapshots rebuilt; the API logged:\n${snapshotNotes.join('\n')}`);
+    console.log(
+      `# the start from snapshots rebuilt; ${stoppedAs}; the API logged:\n${snapshotNotes.join('\n')}`,
+    );
   }
   show({
     figure: `API start, indexes rebuilt from Redis, at ${storeSize} papers`,

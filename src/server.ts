@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from './config.ts';
 import { createApiContainer } from './container.ts';
 import { ensureModel } from './embedding/model-setup.ts';
@@ -15,12 +16,18 @@ if (!config.auth.disabled && config.auth.apiKeys.length === 0) {
 }
 await ensureModel(config.model.dir, config.model.name);
 const container = createApiContainer(config, logger);
-const { indexRebuilt } = await container.start();
+let app: FastifyInstance | undefined;
+// Before the start-up, which may take minutes (an index rebuilt from Redis): a signal is handled from here on.
+const shutdown = closeOnSignals(
+  logger,
+  'no new requests, finishing in-flight ones',
+  config.shutdownTimeoutMs,
+  async () => {
+    await app?.close();
+    await container.close();
+  },
+);
+const { indexRebuilt } = await shutdown.unlessStopping(container.start());
 logger.info({ indexRebuilt }, indexRebuilt ? 'indexes rebuilt from Redis' : 'indexes loaded from snapshots');
-const app = await buildApp(container);
-await app.listen({ host: config.host, port: config.port });
-
-closeOnSignals(logger, 'no new requests, finishing in-flight ones', config.shutdownTimeoutMs, async () => {
-  await app.close();
-  await container.close();
-});
+app = await shutdown.unlessStopping(buildApp(container));
+await shutdown.unlessStopping(app.listen({ host: config.host, port: config.port }));

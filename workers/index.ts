@@ -35,7 +35,15 @@ lowerPriorityTo(config.worker.nice);
 await ensureModel(config.model.dir, config.model.name);
 const container = createContainer(config, logger);
 container.paperIndex.attach(new RefreshTrigger(container));
-await container.start();
+let workers: Worker[] = [];
+let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
+// Before the start-up, which may take minutes (an index rebuilt from Redis): a signal is handled from here on.
+const shutdown = closeOnSignals(logger, 'finishing in-flight jobs', config.shutdownTimeoutMs, async () => {
+  await health?.close();
+  await Promise.all(workers.map((w) => w.close()));
+  await container.close();
+});
+await shutdown.unlessStopping(container.start());
 
 type Handlers = {
   [N in JobName]: (payload: ParsedJobPayload<N>, job: Job, token?: string) => Promise<unknown>;
@@ -67,7 +75,7 @@ async function processJob(job: Job, token?: string): Promise<unknown> {
   return job.name === 'train-ranking-model' ? run() : foreground.run(run);
 }
 
-const workers = QUEUE_NAMES.map((queue) => {
+workers = QUEUE_NAMES.map((queue) => {
   const worker = new Worker(queue, processJob, {
     connection: createRedis(config.redisUrl, { blocking: true, name: `peerscout-worker-${queue}` }),
     prefix: queuePrefix(config.keyPrefix),
@@ -88,38 +96,42 @@ const workers = QUEUE_NAMES.map((queue) => {
   return worker;
 });
 
-await untilRedisAnswers(config, logger, 'schedule recurring jobs', async () => {
-  await container.queues
-    .queue('invitations')
-    .upsertJobScheduler(
-      'invitation-digest',
-      { pattern: config.invitations.cron },
-      { name: 'invitation-digest-run', data: {} },
-    );
-  // The models are learned when missing, and again whenever the store has outgrown them.
-  await container.queues
-    .queue('suggestions')
-    .upsertJobScheduler(
-      'train-ranking-model',
-      { pattern: config.ranker.retrainCron },
-      { name: 'train-ranking-model', data: { reason: 'scheduled' } },
-    );
-  await container.queues
-    .queue('maintenance')
-    .upsertJobScheduler(
-      'reconcile-papers',
-      { every: config.worker.reconcileIntervalMs },
-      { name: 'reconcile-papers', data: {} },
-    );
-  await requestTraining(container.queues, 'start');
-});
+await shutdown.unlessStopping(
+  untilRedisAnswers(config, logger, 'schedule recurring jobs', async () => {
+    await container.queues
+      .queue('invitations')
+      .upsertJobScheduler(
+        'invitation-digest',
+        { pattern: config.invitations.cron },
+        { name: 'invitation-digest-run', data: {} },
+      );
+    // The models are learned when missing, and again whenever the store has outgrown them.
+    await container.queues
+      .queue('suggestions')
+      .upsertJobScheduler(
+        'train-ranking-model',
+        { pattern: config.ranker.retrainCron },
+        { name: 'train-ranking-model', data: { reason: 'scheduled' } },
+      );
+    await container.queues
+      .queue('maintenance')
+      .upsertJobScheduler(
+        'reconcile-papers',
+        { every: config.worker.reconcileIntervalMs },
+        { name: 'reconcile-papers', data: {} },
+      );
+    await requestTraining(container.queues, 'start');
+  }),
+);
 for (const worker of workers) {
   worker.run().catch((error: Error) => logger.error({ err: error.message }, 'worker stopped taking jobs'));
 }
-const health = await startHealthServer(config.host, config.worker.healthPort, async () => ({
-  ...(await container.readiness()),
-  workers: workers.every((worker) => worker.isRunning()),
-}));
+health = await shutdown.unlessStopping(
+  startHealthServer(config.host, config.worker.healthPort, async () => ({
+    ...(await container.readiness()),
+    workers: workers.every((worker) => worker.isRunning()),
+  })),
+);
 logger.info(
   {
     queues: QUEUE_NAMES,
@@ -129,9 +141,3 @@ logger.info(
   },
   'workers started',
 );
-
-closeOnSignals(logger, 'finishing in-flight jobs', config.shutdownTimeoutMs, async () => {
-  await health?.close();
-  await Promise.all(workers.map((w) => w.close()));
-  await container.close();
-});

@@ -88,6 +88,7 @@ export class PaperIndex {
     const state = (await this.index.load(this.options.dir)) as SavedState | null;
     const trimmed = await this.papers.maxTrimmedChangeIds();
     const unusable = whySnapshotUnusable(state, {
+      loadProblem: this.index.loadProblem,
       epoch: this.epoch,
       modelVersion: this.options.modelVersion,
       trimmed,
@@ -293,9 +294,9 @@ export class PaperIndex {
 /** Why a saved state cannot be loaded for the data and model in use, or null when it can. */
 function whySnapshotUnusable(
   state: SavedState | null,
-  now: { epoch: string; modelVersion: string; trimmed: string[] },
+  now: { loadProblem: string | null; epoch: string; modelVersion: string; trimmed: string[] },
 ): string | null {
-  if (state === null) return 'no snapshot, or one that could not be read';
+  if (state === null) return now.loadProblem ?? 'no snapshot';
   if (state.epoch !== now.epoch) return 'made from other data (another epoch)';
   if (state.modelVersion !== now.modelVersion) return 'made with another embedding model';
   if (!Array.isArray(state.positions) || state.positions.length !== CHANGE_STREAMS)

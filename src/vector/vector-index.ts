@@ -36,6 +36,8 @@ const INITIAL_CAPACITY = 1024;
  */
 export class VectorIndex<M> {
   private hnsw: InstanceType<typeof HierarchicalNSW>;
+  /** Why the last load() found no usable snapshot; null after one that loaded. */
+  loadProblem: string | null = null;
   private ids: (string | null)[] = [];
   /** Per label: the item's metadata, or null once the item is removed. */
   private slots: ({ meta: M } | null)[] = [];
@@ -264,28 +266,47 @@ export class VectorIndex<M> {
     }
   }
 
-  /** Replaces this index with the saved snapshot; returns its state, or null when there is none. */
+  /**
+   * Replaces this index with the saved snapshot; returns its state, or null when there is none or it
+   * cannot be used (then `loadProblem` says which).
+   */
   async load(dir: string): Promise<unknown | null> {
     let sidecar: Sidecar<M>;
     let indexFile: string;
+    const problem = (text: string) => {
+      this.loadProblem = text;
+      return null;
+    };
+    let token: string;
     try {
-      const token = (await fs.readFile(path.join(dir, 'current'), 'utf8')).trim();
+      token = (await fs.readFile(path.join(dir, 'current'), 'utf8')).trim();
+    } catch (error) {
+      return problem(`no snapshot (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    try {
       indexFile = path.join(dir, `index-${token}.bin`);
       sidecar = JSON.parse(await fs.readFile(path.join(dir, `index-${token}.json`), 'utf8'));
       await fs.access(indexFile);
-    } catch {
-      return null;
+    } catch (error) {
+      return problem(`snapshot ${token} unreadable: ${(error as Error).message.slice(0, 200)}`);
     }
-    if (sidecar.version !== 2 || sidecar.dimension !== this.dimension) return null;
+    if (sidecar.version !== 2 || sidecar.dimension !== this.dimension)
+      return problem(`snapshot ${token} of another format or dimension`);
     const index = new HierarchicalNSW('cosine', this.dimension);
     try {
       // Loaded the way emptyIndex() creates it: without replacement of deleted elements, so that
       // upsert() may revive a removed label (with replacement on, hnswlib refuses that).
       await index.readIndex(indexFile, false);
-    } catch {
-      return null;
+    } catch (error) {
+      return problem(
+        `snapshot ${token}: hnswlib could not read it: ${(error as Error).message.slice(0, 200)}`,
+      );
     }
-    if (index.getCurrentCount() !== sidecar.ids.length) return null;
+    if (index.getCurrentCount() !== sidecar.ids.length)
+      return problem(
+        `snapshot ${token}: its HNSW file holds ${index.getCurrentCount()} points, its ids ${sidecar.ids.length}`,
+      );
+    this.loadProblem = null;
     index.setEf(this.settings.efSearch);
     this.hnsw = index;
     this.ids = sidecar.ids;

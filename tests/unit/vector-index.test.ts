@@ -159,7 +159,31 @@ describe('vector index', () => {
 
   it('reports no snapshot in an empty folder', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
-    expect(await new VectorIndex(16, settings).load(dir)).toBeNull();
+    const index = new VectorIndex(16, settings);
+    expect(await index.load(dir)).toBeNull();
+    expect(index.loadProblem).toBe('no snapshot (ENOENT)');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when a snapshot cannot be used, then load says why: an unreadable sidecar, or files that disagree', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+    await build().save(dir, { marker: 7 });
+    const token = fs.readFileSync(path.join(dir, 'current'), 'utf8');
+    const sidecarFile = path.join(dir, `index-${token}.json`);
+    const sidecar = JSON.parse(fs.readFileSync(sidecarFile, 'utf8'));
+    const index = new VectorIndex(16, settings);
+
+    fs.writeFileSync(sidecarFile, JSON.stringify({ ...sidecar, ids: sidecar.ids.slice(1) }));
+    expect(await index.load(dir)).toBeNull();
+    expect(index.loadProblem).toBe(`snapshot ${token}: its HNSW file holds 3000 points, its ids 2999`);
+
+    fs.writeFileSync(sidecarFile, '{"version":2,');
+    expect(await index.load(dir)).toBeNull();
+    expect(index.loadProblem).toMatch(new RegExp(`^snapshot ${token} unreadable: .*JSON`));
+
+    fs.writeFileSync(sidecarFile, JSON.stringify(sidecar));
+    expect(await index.load(dir)).toEqual({ marker: 7 });
+    expect(index.loadProblem).toBeNull();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
