@@ -12,6 +12,7 @@ import {
   type ScoredFeatures,
 } from './features.ts';
 import {
+  candidateScores,
   type FeatureSet,
   percentiles,
   pickGreedily,
@@ -178,21 +179,18 @@ function shortlisted(
 ): Row[] {
   const size = Math.max(SHORTLIST_SIZE, options.limit);
   if (options.novelty > 0 || rows.length <= size) return rows;
-  const scores = scoreRows(rows, model, featureSet);
+  // Only the order matters here: the scores without each feature's part.
+  const scores = candidateScores(modelInputs(rows), model, featureSet);
   return rows
-    .map((row, i) => ({ row, score: scores[i]!.score }))
+    .map((row, i) => ({ row, score: scores[i]! }))
     .sort((a, b) => b.score - a.score || a.row.candidate.id.localeCompare(b.row.candidate.id))
     .slice(0, size)
     .map(({ row }) => row);
 }
 
-/** The rows' scores by the model (or the classic order without one): both stages score this way. */
-function scoreRows(rows: Row[], model: RankerModel | null, featureSet: FeatureSet) {
-  return scoreCandidates(
-    rows.map((row) => ({ id: row.candidate.id, features: row.scored.features })),
-    model,
-    featureSet,
-  );
+/** The rows as the ranker scores them: both stages, by the model (or the classic order without one). */
+function modelInputs(rows: Row[]) {
+  return rows.map((row) => ({ id: row.candidate.id, features: row.scored.features }));
 }
 
 /** The learned score (or the classic order without a model) and the novelty blend, best first. */
@@ -202,7 +200,7 @@ function rankRows(
   featureSet: FeatureSet,
   options: CollaboratorOptions,
 ): RankedCollaborator[] {
-  const scores = scoreRows(rows, model, featureSet);
+  const scores = scoreCandidates(modelInputs(rows), model, featureSet);
   let relevance = scores.map((s) => s.score);
   if (options.novelty > 0) {
     const learned = percentiles(relevance);

@@ -50,13 +50,7 @@ export function scoreCandidates(
 ): Ranked[] {
   if (model && model.featureSet === featureSet) {
     return rows.map(({ id, features }) => {
-      const { total, parts } = logOdds(
-        model.model,
-        expandHinges(
-          model.knots,
-          model.features.map((name) => features[name]),
-        ),
-      );
+      const { total, parts } = modelLogOdds(model, features);
       const featureParts = partsPerFeature(model.knots, parts);
       return {
         id,
@@ -65,20 +59,53 @@ export function scoreCandidates(
       };
     });
   }
-  const keys: FeatureName[] =
-    featureSet === 'graph'
-      ? ['adamicAdar', 'randomWalk', 'topicSimilarity', 'closestPaperSimilarity']
-      : ['topicSimilarity', 'closestPaperSimilarity'];
+  const keys = classicKeys(featureSet);
+  const scores = classicScores(rows, keys);
+  return rows.map(({ id, features }, i) => ({
+    id,
+    score: scores[i]!,
+    parts: Object.fromEntries(keys.map((key) => [key, features[key]])),
+  }));
+}
+
+/**
+ * The scores of scoreCandidates without the parts, for a stage that only orders the candidates (the
+ * shortlist): building each candidate's parts cost more than its score.
+ */
+export function candidateScores(
+  rows: { id: string; features: Features }[],
+  model: RankerModel | null,
+  featureSet: FeatureSet,
+): number[] {
+  if (model && model.featureSet === featureSet)
+    return rows.map(({ features }) => sigmoid(modelLogOdds(model, features).total));
+  return classicScores(rows, classicKeys(featureSet));
+}
+
+function modelLogOdds(model: RankerModel, features: Features) {
+  return logOdds(
+    model.model,
+    expandHinges(
+      model.knots,
+      model.features.map((name) => features[name]),
+    ),
+  );
+}
+
+function classicKeys(featureSet: FeatureSet): FeatureName[] {
+  return featureSet === 'graph'
+    ? ['adamicAdar', 'randomWalk', 'topicSimilarity', 'closestPaperSimilarity']
+    : ['topicSimilarity', 'closestPaperSimilarity'];
+}
+
+/** Scores by position in the classic order of `keys` (ties by id). */
+function classicScores(rows: { id: string; features: Features }[], keys: FeatureName[]): number[] {
   const order = [...rows].sort((a, b) => {
     for (const key of keys) if (a.features[key] !== b.features[key]) return b.features[key] - a.features[key];
     return a.id.localeCompare(b.id);
   });
   const position = new Map(order.map((row, i) => [row.id, i]));
-  return rows.map(({ id, features }) => ({
-    id,
-    score: 1 - position.get(id)! / Math.max(1, rows.length),
-    parts: Object.fromEntries(keys.map((key) => [key, features[key]])),
-  }));
+  return rows.map(({ id }) => 1 - position.get(id)! / Math.max(1, rows.length));
 }
 
 /** Position of each value among all values, scaled to [0, 1] (ties share the lower position). */

@@ -19,8 +19,15 @@ import {
   rankCollaborators,
   SHORTLIST_SIZE,
 } from '../../src/recommend/collaborator-ranking.ts';
+import { ALL_FEATURES, type Features } from '../../src/recommend/features.ts';
 import { fitLogisticRegression } from '../../src/recommend/logistic-regression.ts';
-import { maximalMarginalRelevance, percentiles } from '../../src/recommend/ranker.ts';
+import {
+  candidateScores,
+  maximalMarginalRelevance,
+  percentiles,
+  type RankerModel,
+  scoreCandidates,
+} from '../../src/recommend/ranker.ts';
 import { HistoricalRankingData } from '../../src/recommend/ranking-data.ts';
 import { PaperMatcher } from '../../src/vector/paper-matcher.ts';
 import { VectorIndex } from '../../src/vector/vector-index.ts';
@@ -425,6 +432,36 @@ describe('ranking helpers', () => {
     const model = await fitLogisticRegression(rows, labels);
     expect(model.weights[0]).toBeGreaterThan(2);
     expect(Math.abs(model.weights[1]!)).toBeLessThan(0.5);
+  });
+
+  it('scores candidates for the shortlist exactly as with their parts, with a model and in the classic order', () => {
+    const features = [...ALL_FEATURES];
+    const d = features.length * 2;
+    const model = {
+      featureSet: 'graph',
+      features,
+      knots: features.map((_, j) => [0.2 + (j % 5) / 10]),
+      model: {
+        mean: Array.from({ length: d }, (_, j) => (j % 3) / 4),
+        std: Array.from({ length: d }, (_, j) => 0.1 + (j % 4) / 10),
+        bias: -2,
+        weights: Array.from({ length: d }, (_, j) => Math.sin(j + 1)),
+      },
+    } as unknown as RankerModel;
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      id: `c${i}`,
+      // Few distinct values, so the classic order has ties to break by id.
+      features: Object.fromEntries(features.map((name, j) => [name, ((i * (j + 3)) % 7) / 7])) as Features,
+    }));
+    for (const [m, featureSet] of [
+      [model, 'graph'],
+      [null, 'graph'],
+      [null, 'topic'],
+    ] as const) {
+      const withParts = scoreCandidates(rows, m, featureSet).map((ranked) => ranked.score);
+      expect(new Set(withParts).size).toBeGreaterThan(5);
+      expect(candidateScores(rows, m, featureSet)).toEqual(withParts);
+    }
   });
 
   it('maps values to percentiles with ties sharing a position', () => {
