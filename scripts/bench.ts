@@ -227,17 +227,13 @@ try {
 
   const helloPort = String(await freePort());
   await start('scripts/bench/hello-server.ts', { PORT: helloPort }, 'listening');
-  const helloRun = await loadTest(
-    `http://127.0.0.1:${helloPort}`,
-    ['/hello'],
-    {},
-    {
-      connections: 10,
-      durationS: size.loadSeconds,
-    },
-  );
-  const loadOver = (paths: string[]) =>
-    loadTest(base, paths, headers, { connections: 10, durationS: size.loadSeconds });
+  // Every load test: 10 connections for the same time, on the API or on the hello-world server.
+  const loadOver = (
+    paths: string[],
+    server: { base: string; headers: Record<string, string> } = { base, headers },
+  ) => loadTest(server.base, paths, server.headers, { connections: 10, durationS: size.loadSeconds });
+  const helloServer = { base: `http://127.0.0.1:${helloPort}`, headers: {} };
+  const helloRun = await loadOver(['/hello'], helloServer);
   const overHello = (run: LoadResult) =>
     `p50 ${ms(run.p50)}, p99 ${ms(run.p99)}, ${run.requestsPerSecond.toFixed(0)} req/s = ${ratio(run.requestsPerSecond, helloRun.requestsPerSecond)}${run.failed ? `, ${run.failed} failed` : ''}`;
   const helloReference = `fastify hello-world: ${helloRun.requestsPerSecond.toFixed(0)} req/s, p99 ${ms(helloRun.p99)}`;
@@ -285,15 +281,7 @@ try {
   const answerBytes = Math.round(
     answers.reduce((sum, body) => sum + Buffer.byteLength(body), 0) / answers.length,
   );
-  const sized = await loadTest(
-    `http://127.0.0.1:${helloPort}`,
-    [`/sized/${answerBytes}`],
-    {},
-    {
-      connections: 10,
-      durationS: size.loadSeconds,
-    },
-  );
+  const sized = await loadOver([`/sized/${answerBytes}`], helloServer);
   show({
     figure: `fastify answering a fixed JSON body of ${(answerBytes / 1024).toFixed(1)} KiB (the mean similar-by-id answer above), already serialised`,
     measured: overHello(sized),

@@ -7,17 +7,17 @@ import type { SequentialJob, SequentialRequest } from './http.ts';
  */
 
 const job = JSON.parse(await text(process.stdin)) as SequentialJob;
-const prepared = (request: SequentialRequest) =>
-  request.body === undefined
-    ? { url: `${job.base}${request.path}`, init: { headers: job.headers } }
-    : {
-        url: `${job.base}${request.path}`,
-        init: {
+const prepared = ({ path, body }: SequentialRequest) => ({
+  url: `${job.base}${path}`,
+  init:
+    body === undefined
+      ? { headers: job.headers }
+      : {
           method: 'POST',
           headers: { ...job.headers, 'content-type': 'application/json' },
-          body: JSON.stringify(request.body),
+          body: JSON.stringify(body),
         },
-      };
+});
 const send = async ({ url, init }: ReturnType<typeof prepared>) => {
   const response = await fetch(url, init);
   const body = await response.text();
