@@ -243,7 +243,10 @@ export class VectorIndex<M> {
 
   /**
    * Writes a snapshot (hnsw file + JSON sidecar) under a fresh name, then points `current` at it with
-   * an atomic rename, so processes saving and loading the same folder never mix two snapshots.
+   * an atomic rename, so processes saving and loading the same folder never mix two snapshots. Several
+   * processes may save the same folder at once (the API and the worker share DATA_DIR under npm start):
+   * the clean-up afterwards removes only this process's older snapshots and those of processes no longer
+   * running, never the one `current` names nor another running writer's, which may be about to become it.
    */
   async save(dir: string, state: unknown): Promise<void> {
     await fs.mkdir(dir, { recursive: true });
@@ -259,10 +262,13 @@ export class VectorIndex<M> {
     await fs.writeFile(path.join(dir, `index-${token}.json`), JSON.stringify(sidecar));
     await fs.writeFile(path.join(dir, `current.${token}`), token);
     await fs.rename(path.join(dir, `current.${token}`), path.join(dir, 'current'));
+    // Read again: another writer may have renamed its own snapshot into `current` since.
+    const current = (await fs.readFile(path.join(dir, 'current'), 'utf8')).trim();
     for (const file of await fs.readdir(dir)) {
-      if (file.startsWith('index-') && !file.startsWith(`index-${token}.`)) {
-        await fs.rm(path.join(dir, file), { force: true });
-      }
+      const fileToken = /^index-(\d+-(\d+))\./.exec(file);
+      if (!fileToken || fileToken[1] === token || fileToken[1] === current) continue;
+      const writer = Number(fileToken[2]);
+      if (writer === process.pid || !isRunning(writer)) await fs.rm(path.join(dir, file), { force: true });
     }
   }
 
@@ -332,5 +338,16 @@ export class VectorIndex<M> {
     this.slots = [];
     this.labels.clear();
     this.live = 0;
+  }
+}
+
+/** Whether a process with this id runs on this machine (signal 0 checks without signalling). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -155,6 +156,38 @@ describe('vector index', () => {
     again.upsert('p6', data[6]!, { year: 1 });
     expect(again.search(data[6]!, 1)[0]!.id).toBe('p6');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when another running process saves the same folder, then a save leaves its snapshot, and removes its own older ones and those of ended processes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'vector-index-'));
+    const ended = spawnSync('true').pid!;
+    const running = spawn('sleep', ['30']);
+    try {
+      const snapshotOf = (token: string) => [`index-${token}.bin`, `index-${token}.json`];
+      const others = { ownOlder: `1000-${process.pid}`, ended: `1001-${ended}` };
+      for (const token of Object.values(others))
+        for (const file of snapshotOf(token)) fs.writeFileSync(path.join(dir, file), 'x');
+      // The running process's snapshot, written but not yet made `current` when this process saves.
+      await build().save(elsewhere, { marker: 'running' });
+      const written = fs.readFileSync(path.join(elsewhere, 'current'), 'utf8');
+      const runningToken = `1002-${running.pid}`;
+      for (const [i, file] of snapshotOf(written).entries())
+        fs.renameSync(path.join(elsewhere, file), path.join(dir, snapshotOf(runningToken)[i]!));
+
+      await build().save(dir, { marker: 'this' });
+      const own = fs.readFileSync(path.join(dir, 'current'), 'utf8');
+      expect(fs.readdirSync(dir).sort()).toEqual(
+        ['current', ...snapshotOf(runningToken), ...snapshotOf(own)].sort(),
+      );
+      // Its rename lands after this save: what `current` then names is whole.
+      fs.writeFileSync(path.join(dir, 'current'), runningToken);
+      expect(await new VectorIndex(16, settings).load(dir)).toEqual({ marker: 'running' });
+    } finally {
+      running.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('reports no snapshot in an empty folder', async () => {
