@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { RateLimitedError } from '../errors.ts';
-import type { Redis } from '../storage/redis.ts';
+import { createRedis } from '../storage/redis.ts';
 import type { Access } from './auth.ts';
 
 declare module 'fastify' {
@@ -25,32 +25,44 @@ function budgetKey(request: FastifyRequest): string {
  * that embed text or rank get a separate, smaller budget. A 429 carries Retry-After and the
  * RateLimit-* headers and the usual error shape. Public routes (health) are not limited. When Redis
  * is unreachable the limits step aside: the request then gets the store's own 503.
+ *
+ * The counts go through a connection of their own, closed with the app: one script call per
+ * request, sent as it comes. On the shared connection each call went out as an auto-pipeline of
+ * its own (requests arrive one per tick), and ioredis builds every such pipeline by copying the
+ * scripts defined on the connection onto it: GET one paper answered ≈ 9 % fewer requests a second.
  */
 export async function registerRateLimits(
   app: FastifyInstance,
-  redis: Redis,
-  keyPrefix: string,
+  config: Pick<Config, 'redisUrl' | 'redisCommandTimeoutMs' | 'keyPrefix'>,
   limits: Config['http']['rateLimit'],
   onLimited: () => void,
 ): Promise<void> {
+  const redis = createRedis(config.redisUrl, {
+    name: 'peerscout-rate-limits',
+    commandTimeoutMs: config.redisCommandTimeoutMs,
+    autoPipelining: false,
+  });
+  app.addHook('onClose', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
   app.addHook('onRoute', (route) => {
-    const config = (route.config ?? {}) as { access?: Access; cost?: string; rateLimit?: unknown };
-    if (config.access === 'public') config.rateLimit = false;
-    else if (config.cost === 'expensive') config.rateLimit = { max: limits.expensiveMax };
-    else if (config.cost === 'expensive-when-deep') {
-      config.rateLimit = {
+    const routeConfig = (route.config ?? {}) as { access?: Access; cost?: string; rateLimit?: unknown };
+    if (routeConfig.access === 'public') routeConfig.rateLimit = false;
+    else if (routeConfig.cost === 'expensive') routeConfig.rateLimit = { max: limits.expensiveMax };
+    else if (routeConfig.cost === 'expensive-when-deep') {
+      routeConfig.rateLimit = {
         max: (request: FastifyRequest) =>
           String((request.query as { depth?: string }).depth) === '2' ? limits.expensiveMax : limits.max,
       };
     }
-    route.config = config as typeof route.config;
+    route.config = routeConfig as typeof route.config;
   });
   await app.register(rateLimit, {
     global: true,
     max: limits.max,
     timeWindow: limits.windowMs,
     redis,
-    nameSpace: `{${keyPrefix}}:rate-limit:`,
+    nameSpace: `{${config.keyPrefix}}:rate-limit:`,
     skipOnError: true,
     // While Redis is away the limits step aside at once (no command waits for it): the request then
     // gets the store's own 503 quickly.

@@ -16,12 +16,16 @@ export type Redis = SingleRedis | Cluster;
  * `maxRetriesPerRequest: null`, so commands wait for a reconnect instead of failing. Every other
  * connection fails fast while Redis is unreachable (one reconnect attempt, at most a second apart)
  * or hangs (the command timeout), so callers answer "unavailable" at once rather than after a minute.
+ * The commands of one tick go out in one write (auto-pipelining) unless `autoPipelining` is false: a
+ * connection that sends one command at a time is cheaper without, since ioredis builds a pipeline
+ * object for every tick's batch and copies each script defined on the connection onto it.
  */
 export function createRedis(
   url: string,
-  options: { blocking?: boolean; name?: string; commandTimeoutMs?: number } = {},
+  options: { blocking?: boolean; name?: string; commandTimeoutMs?: number; autoPipelining?: boolean } = {},
 ): Redis {
   const target = redisTarget(url);
+  const enableAutoPipelining = !options.blocking && options.autoPipelining !== false;
   const retryStrategy = (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS);
   const connection = {
     connectionName: options.name,
@@ -34,7 +38,7 @@ export function createRedis(
       ? new Cluster(target.nodes, {
           redisOptions: { ...connection, username: target.username, password: target.password },
           clusterRetryStrategy: retryStrategy,
-          enableAutoPipelining: !options.blocking,
+          enableAutoPipelining,
           // Reads go to masters: a replica may not have a write the same request just made.
           scaleReads: 'master',
           lazyConnect: false,
@@ -42,7 +46,7 @@ export function createRedis(
       : new SingleRedis(target.url, {
           ...connection,
           retryStrategy,
-          enableAutoPipelining: !options.blocking,
+          enableAutoPipelining,
           lazyConnect: false,
         });
   // ioredis reconnects by itself; commands that fail meanwhile reject with their own errors, so the
