@@ -1,10 +1,4 @@
-import {
-  adamicAdar,
-  commonNeighbours,
-  jointPaperAdamicAdar,
-  recentAdamicAdar,
-  resourceAllocation,
-} from '../graph/proximity.ts';
+import { type SharedNeighbourScores, sharedNeighbourScores } from '../graph/proximity.ts';
 import type { ResearchGraph } from '../graph/research-graph.ts';
 import {
   bestInterestMatch,
@@ -60,6 +54,15 @@ export type ScoredFeatures = {
   closestPair: PaperPair | null;
   bestInterest: number;
   citations: CitationCounts;
+};
+
+/** A query without a graph shares no co-authors with anyone. */
+const NO_SHARED_NEIGHBOURS: SharedNeighbourScores = {
+  commonNeighbours: 0,
+  adamicAdar: 0,
+  resourceAllocation: 0,
+  jointPaperAdamicAdar: 0,
+  recentAdamicAdar: 0,
 };
 
 /** Papers per side compared for the closest pair: the newest ones. */
@@ -211,7 +214,10 @@ export function featuresForQuery(
     if (!interests) return null;
     const theirPapers = graph.papersOf(candidate.id);
     const best = bestInterestMatch(query.interests, interests);
-    const aa = q ? adamicAdar(graph, q, candidate.id) : 0;
+    const shared = q
+      ? sharedNeighbourScores(graph, q, candidate.id, referenceYear, RECENCY_HALF_LIFE_YEARS)
+      : NO_SHARED_NEIGHBOURS;
+    const aa = shared.adamicAdar;
     const citations = citationCountsOf(citationLinks, candidate.id);
     const features: Features = {
       topicSimilarity: best.similarity,
@@ -229,13 +235,11 @@ export function featuresForQuery(
       recentCoauthors: Math.log1p(recentCoauthorCount(graph, candidate.id, referenceYear)),
       sharedVenues: profileCosine(myVenues, graph.venuesOf(candidate.id)),
       sameInstitution: 0,
-      commonNeighbours: q ? Math.log1p(commonNeighbours(graph, q, candidate.id)) : 0,
+      commonNeighbours: Math.log1p(shared.commonNeighbours),
       adamicAdar: Math.log1p(aa),
-      resourceAllocation: q ? Math.log1p(resourceAllocation(graph, q, candidate.id)) : 0,
-      recentAdamicAdar: q
-        ? Math.log1p(recentAdamicAdar(graph, q, candidate.id, referenceYear, RECENCY_HALF_LIFE_YEARS))
-        : 0,
-      jointPaperAdamicAdar: q ? Math.log1p(jointPaperAdamicAdar(graph, q, candidate.id)) : 0,
+      resourceAllocation: Math.log1p(shared.resourceAllocation),
+      recentAdamicAdar: Math.log1p(shared.recentAdamicAdar),
+      jointPaperAdamicAdar: Math.log1p(shared.jointPaperAdamicAdar),
       // Shared co-authors count for more between people who also work on the same topics.
       topicTimesAdamicAdar: best.similarity * Math.log1p(aa),
       // PPR mass is tiny and heavy-tailed; its logarithm is what separates candidates.

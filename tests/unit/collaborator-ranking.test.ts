@@ -4,9 +4,8 @@ import {
   adamicAdar,
   coauthorGroupSimilarity,
   commonNeighbours,
-  jointPaperAdamicAdar,
   personalizedPageRank,
-  resourceAllocation,
+  sharedNeighbourScores,
 } from '../../src/graph/proximity.ts';
 import { ResearchGraph } from '../../src/graph/research-graph.ts';
 import { CANDIDATE_LIMITS, type RankingQuery } from '../../src/recommend/candidates.ts';
@@ -111,7 +110,7 @@ describe('graph proximity on hand-made graphs', () => {
     expect(commonNeighbours(data.graph, 'q', 'c')).toBe(2);
     expect(commonNeighbours(data.graph, 'q', 's')).toBe(0);
     expect(adamicAdar(data.graph, 'q', 'c')).toBeCloseTo(2 / Math.log(2), 6);
-    expect(resourceAllocation(data.graph, 'q', 'c')).toBeCloseTo(1, 6);
+    expect(sharedNeighbourScores(data.graph, 'q', 'c', 2020, 4).resourceAllocation).toBeCloseTo(1, 6);
   });
 
   it('counts a shared co-author by the joint papers on both sides of the path', () => {
@@ -124,8 +123,52 @@ describe('graph proximity on hand-made graphs', () => {
       { id: 'p6', authors: ['a', 'd'], topic: vector(0) },
     ]);
     // a has degree 3 (q, c, d); q–a–c holds min(3, 2) = 2 joint papers, q–a–d only 1.
-    expect(jointPaperAdamicAdar(data.graph, 'q', 'c')).toBeCloseTo(2 / Math.log(3), 6);
-    expect(jointPaperAdamicAdar(data.graph, 'q', 'd')).toBeCloseTo(1 / Math.log(3), 6);
+    expect(sharedNeighbourScores(data.graph, 'q', 'c', 2020, 4).jointPaperAdamicAdar).toBeCloseTo(
+      2 / Math.log(3),
+      6,
+    );
+    expect(sharedNeighbourScores(data.graph, 'q', 'd', 2020, 4).jointPaperAdamicAdar).toBeCloseTo(
+      1 / Math.log(3),
+      6,
+    );
+  });
+
+  it('gives every shared-co-author score from one walk, whichever side has more co-authors', () => {
+    // q has five co-authors, c two: q–a (2016) and a–c (2020), q–b (2020) and b–c (2018).
+    const data = world([
+      { id: 'p1', authors: ['q', 'a'], topic: vector(0), year: 2016 },
+      { id: 'p2', authors: ['q', 'b'], topic: vector(0), year: 2020 },
+      { id: 'p3', authors: ['q', 'b'], topic: vector(0), year: 2019 },
+      { id: 'p4', authors: ['q', 'e', 'f', 'g'], topic: vector(0), year: 2020 },
+      { id: 'p5', authors: ['a', 'c'], topic: vector(0), year: 2020 },
+      { id: 'p6', authors: ['b', 'c'], topic: vector(0), year: 2018 },
+      { id: 'p7', authors: ['b', 'h'], topic: vector(0), year: 2020 },
+    ]);
+    // a: degree 2 (q, c); b: degree 3 (q, c, h).
+    const expected = {
+      commonNeighbours: 2,
+      adamicAdar: 1 / Math.log(2) + 1 / Math.log(3),
+      resourceAllocation: 1 / 2 + 1 / 3,
+      jointPaperAdamicAdar: 1 / Math.log(2) + 1 / Math.log(3),
+      // Each path as old as its older collaboration: q–a–c 2016 (one half-life before 2020), q–b–c 2018.
+      recentAdamicAdar: 0.5 / Math.log(2) + 0.5 ** (2 / 4) / Math.log(3),
+    };
+    for (const [a, b] of [
+      ['q', 'c'],
+      ['c', 'q'],
+    ] as const) {
+      const scores = sharedNeighbourScores(data.graph, a, b, 2020, 4);
+      for (const [name, value] of Object.entries(expected)) {
+        expect(scores[name as keyof typeof expected], `${a}–${b} ${name}`).toBeCloseTo(value, 12);
+      }
+      expect(scores.adamicAdar).toBe(adamicAdar(data.graph, a, b));
+      expect(scores.commonNeighbours).toBe(commonNeighbours(data.graph, a, b));
+    }
+    expect(sharedNeighbourScores(data.graph, 'q', 'h', 2020, 4)).toMatchObject({
+      commonNeighbours: 1,
+      recentAdamicAdar: 1 / Math.log(3),
+    });
+    expect(sharedNeighbourScores(data.graph, 'e', 'h', 2020, 4).adamicAdar).toBe(0);
   });
 
   it('puts co-authors in one group, people who share co-authors partly, strangers in none', () => {
