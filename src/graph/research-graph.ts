@@ -1,5 +1,8 @@
 import { type PaperMeta, venueParts } from '../domain/paper-filters.ts';
 
+/** A researcher's papers and co-authors of the last few years (see ResearchGraph.recentActivity). */
+export type RecentActivity = { papers: number; coauthors: number };
+
 /** Joint papers, the year of the latest, and whether the two accepted to collaborate through PeerScout. */
 export type CoauthorEdge = { count: number; latestYear: number; accepted?: boolean };
 
@@ -20,7 +23,14 @@ export class ResearchGraph {
    */
   private readonly orders = new Map<
     string,
-    { byId: readonly string[]; newestFirst: readonly string[]; venues?: ReadonlyMap<string, number> }
+    {
+      byId: readonly string[];
+      newestFirst: readonly string[];
+      venues?: ReadonlyMap<string, number>;
+      /** The sum of the squared venue counts. */
+      venueSquares?: number;
+      activity?: { referenceYear: number; years: number; counts: RecentActivity };
+    }
   >();
   private newestYear = 0;
 
@@ -96,6 +106,41 @@ export class ResearchGraph {
     const orders = this.ordersOf(researcher);
     orders.venues ??= this.venueCounts(orders.byId);
     return orders.venues;
+  }
+
+  /** The sum of the squares of venuesOf's counts (the squared norm of the venue profile). */
+  venueSquaresOf(researcher: string): number {
+    const orders = this.ordersOf(researcher);
+    if (orders.venueSquares === undefined) {
+      let sum = 0;
+      for (const count of this.venuesOf(researcher).values()) sum += count * count;
+      orders.venueSquares = sum;
+    }
+    return orders.venueSquares;
+  }
+
+  /**
+   * How many papers a researcher wrote, and with how many co-authors, in the `years` years up to
+   * `referenceYear`. Remembered (for the last reference asked) until their papers or edges change:
+   * ranking asks it for every candidate of every request.
+   */
+  recentActivity(researcher: string, referenceYear: number, years: number): RecentActivity {
+    const orders = this.ordersOf(researcher);
+    const known = orders.activity;
+    if (known && known.referenceYear === referenceYear && known.years === years) return known.counts;
+    const since = referenceYear - years;
+    let papers = 0;
+    for (const id of orders.newestFirst) {
+      const year = this.papers.get(id)?.year ?? 0;
+      if (year > referenceYear) continue;
+      if (year <= since) break;
+      papers += 1;
+    }
+    let coauthors = 0;
+    for (const edge of this.neighbours(researcher).values())
+      if (edge.latestYear <= referenceYear && edge.latestYear > since) coauthors += 1;
+    orders.activity = { referenceYear, years, counts: { papers, coauthors } };
+    return orders.activity.counts;
   }
 
   /** A researcher's papers, newest first. */
@@ -196,6 +241,7 @@ export class ResearchGraph {
       const edge = adjacency.get(y);
       if (edge?.accepted) continue;
       changed = true;
+      this.orders.delete(x);
       if (edge) edge.accepted = true;
       else adjacency.set(y, { count: 0, latestYear: year, accepted: true });
     }

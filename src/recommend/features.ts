@@ -71,36 +71,22 @@ const MAX_YEARS_INACTIVE = 10;
 /** Years, up to the reference year, whose papers count as a researcher's recent work. */
 const RECENT_YEARS = 2;
 
-/** How many papers a researcher wrote in the last RECENT_YEARS up to the reference year. */
-function recentPaperCount(graph: ResearchGraph, researcher: string, referenceYear: number): number {
-  let count = 0;
-  for (const id of graph.papersNewestFirst(researcher)) {
-    const year = graph.paper(id)?.year ?? 0;
-    if (year > referenceYear) continue;
-    if (year <= referenceYear - RECENT_YEARS) break;
-    count += 1;
-  }
-  return count;
-}
-
-/** How many co-authors a researcher wrote with in the last RECENT_YEARS up to the reference year. */
-function recentCoauthorCount(graph: ResearchGraph, researcher: string, referenceYear: number): number {
-  let count = 0;
-  for (const edge of graph.neighbours(researcher).values())
-    if (edge.latestYear <= referenceYear && edge.latestYear > referenceYear - RECENT_YEARS) count += 1;
-  return count;
-}
-
-function profileCosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (const [k, v] of a) {
-    na += v * v;
-    dot += v * (b.get(k) ?? 0);
-  }
-  for (const v of b.values()) nb += v * v;
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+/**
+ * The cosine of the query's venue counts with a candidate's: the query's norm once, then for each
+ * candidate a walk over the smaller of the two (a prolific query has hundreds of venues).
+ */
+function venueCosine(graph: ResearchGraph, mine: ReadonlyMap<string, number>) {
+  let mySquares = 0;
+  for (const count of mine.values()) mySquares += count * count;
+  return (researcher: string): number => {
+    const theirs = graph.venuesOf(researcher);
+    const theirSquares = graph.venueSquaresOf(researcher);
+    if (mySquares === 0 || theirSquares === 0) return 0;
+    const [small, large] = mine.size <= theirs.size ? [mine, theirs] : [theirs, mine];
+    let dot = 0;
+    for (const [venue, count] of small) dot += count * (large.get(venue) ?? 0);
+    return dot / Math.sqrt(mySquares * theirSquares);
+  };
 }
 
 /** The query's side of the closest pair: its newest papers' vectors, or its interest centroids without papers. */
@@ -206,7 +192,7 @@ export function featuresForQuery(
   referenceYear: number,
 ): (candidate: Candidate) => ScoredFeatures | null {
   const { graph } = data;
-  const myVenues = graph.venueCounts(query.paperIds);
+  const sharedVenues = venueCosine(graph, graph.venueCounts(query.paperIds));
   const q = query.researcher;
   const citationLinks = citationLinksByPerson(query.paperIds, data.citations, graph);
   return (candidate) => {
@@ -219,6 +205,7 @@ export function featuresForQuery(
       : NO_SHARED_NEIGHBOURS;
     const aa = shared.adamicAdar;
     const citations = citationCountsOf(citationLinks, candidate.id);
+    const recent = graph.recentActivity(candidate.id, referenceYear, RECENT_YEARS);
     const features: Features = {
       topicSimilarity: best.similarity,
       meanTopicSimilarity: cosineOfUnitVectors(query.interests.mean, interests.mean),
@@ -229,11 +216,11 @@ export function featuresForQuery(
       ),
       productivity: Math.log1p(theirPapers.length),
       // People writing a lot right now take on new collaborators more than those whose work is behind them.
-      recentProductivity: Math.log1p(recentPaperCount(graph, candidate.id, referenceYear)),
+      recentProductivity: Math.log1p(recent.papers),
       // Whoever works in large and changing teams is the likeliest to take on one more co-author.
       coauthors: Math.log1p(graph.degree(candidate.id)),
-      recentCoauthors: Math.log1p(recentCoauthorCount(graph, candidate.id, referenceYear)),
-      sharedVenues: profileCosine(myVenues, graph.venuesOf(candidate.id)),
+      recentCoauthors: Math.log1p(recent.coauthors),
+      sharedVenues: sharedVenues(candidate.id),
       sameInstitution: 0,
       commonNeighbours: Math.log1p(shared.commonNeighbours),
       adamicAdar: Math.log1p(aa),

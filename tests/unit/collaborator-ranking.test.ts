@@ -252,6 +252,28 @@ describe('graph proximity on hand-made graphs', () => {
     expect(view()).toMatchObject({ byId: ['p1', 'p2'], latest: 2019, venues: { acl: 1, wmt: 1 } });
   });
 
+  it('when a researcher gains or loses a paper or an accepted collaboration, then their recent activity and venue profile follow', () => {
+    const graph = ResearchGraph.fromPapers([
+      { id: 'p1', meta: { year: 2019, venue: 'acl', authorIds: ['r', 'a'] } },
+      { id: 'p2', meta: { year: 2021, venue: 'acl+findings', authorIds: ['r', 's'] } },
+    ]);
+    const view = (referenceYear = 2021) => ({
+      ...graph.recentActivity('r', referenceYear, 2),
+      venueSquares: graph.venueSquaresOf('r'),
+    });
+    // 2020–2021: p2 with s. acl counted twice, findings once.
+    expect(view()).toEqual({ papers: 1, coauthors: 1, venueSquares: 5 });
+    expect(view(2019)).toEqual({ papers: 1, coauthors: 1, venueSquares: 5 });
+    expect(graph.recentActivity('r', 2021, 3)).toEqual({ papers: 2, coauthors: 2 });
+    graph.addPaper('p3', { year: 2021, venue: 'wmt', authorIds: ['r', 'a', 'b'] });
+    expect(view()).toEqual({ papers: 2, coauthors: 3, venueSquares: 6 });
+    graph.addAcceptedEdge('r', 'c', 2021);
+    expect(view()).toEqual({ papers: 2, coauthors: 4, venueSquares: 6 });
+    expect(graph.recentActivity('c', 2021, 2)).toEqual({ papers: 0, coauthors: 1 });
+    graph.removePaper('p2');
+    expect(view()).toEqual({ papers: 1, coauthors: 3, venueSquares: 2 });
+  });
+
   it('gives the same random-walk mass and paper lists whatever order the papers arrived in', () => {
     // Papers reach an index in the order their changes are read, which differs between processes.
     let seed = 7;
