@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isGenericWord, keyPhrases, paperPhrases } from '../../src/recommend/key-phrases.ts';
 
@@ -55,5 +56,24 @@ describe('key phrases', () => {
       expect(isGenericWord(word)).toBe(true);
     for (const topic of ['BERT', 'dialogue state tracking', 'machine translation'])
       expect(isGenericWord(topic)).toBe(false);
+  });
+
+  it("when the module is only imported (as the API's event loop does), then the tagger's model is not loaded until a text is tagged", () => {
+    // A process of its own: the model, once loaded, stays in the module cache of whoever loaded it.
+    const script = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('wink-eng-lite-web-model'));
+      const { keyPhrases } = await import('./src/recommend/key-phrases.ts');
+      const before = loaded();
+      const phrases = keyPhrases('We study zero-shot machine translation.');
+      console.log(JSON.stringify({ before, after: loaded(), phrases }));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toEqual({
+      before: false,
+      after: true,
+      phrases: ['zero-shot machine translation'],
+    });
   });
 });
