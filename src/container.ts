@@ -345,6 +345,7 @@ export function createApiContainer(config: Config, logger: Logger) {
     onEmbedded: (seconds, texts) => metrics.embedding.observe({ texts: textCountLabel(texts) }, seconds),
     threads: config.model.threads,
     queueMax: config.model.queueMax,
+    threadRole: 'besideRequests',
   });
   const embedder = new CachedEmbedder(pooled, config.embeddingCacheDir);
   const indexThread = new IndexThread(config, logger);

@@ -1,7 +1,18 @@
 import { getPriority, setPriority } from 'node:os';
 
-/** Nice steps below the event loop: at +5 Linux gives a busy thread about a third of its CPU weight. */
-const BACKGROUND_NICENESS = 5;
+/**
+ * How many nice steps below its process a helper thread runs, by what it runs beside:
+ * - `bulk`: a process whose own thread does bulk work too (an import's embedding threads). At +5
+ *   Linux gives a busy thread about a third of the weight of its process's thread, and the threads
+ *   stay well ahead of the worker process (nice 19) that refreshes suggestions during the import.
+ * - `besideRequests`: the API, whose event loop answers every request (its embedding, phrase and index
+ *   threads). At +15 a request's wake-up goes before them at once: during a 256-paper ingest on a
+ *   58k-paper store the cheap GET's p99 was 4.2–4.9 ms against 5.1–6.1 ms at +5, and 40 % more GETs
+ *   were answered meanwhile; the ingest took ≈ 15 % longer under that probing (docs/BENCHMARKS.md,
+ *   fourteenth session). They still weigh more than the worker process (nice 19).
+ */
+export const THREAD_NICENESS = { bulk: 5, besideRequests: 15 } as const;
+export type ThreadRole = keyof typeof THREAD_NICENESS;
 
 /**
  * Gives the calling thread at least this nice value (Linux keeps it per thread; threads started
@@ -17,9 +28,10 @@ export function lowerPriorityTo(nice: number): void {
 }
 
 /**
- * Embedding and index threads call this first, so when the cores are busy the thread that answers
- * cheap requests is served first, and when they are idle nothing is lost.
+ * Embedding, phrase and index threads call this first, so when the cores are busy the thread that
+ * answers cheap requests (or does the process's own bulk work) is served first, and when they are
+ * idle nothing is lost.
  */
-export function lowerThreadPriority(): void {
-  lowerPriorityTo(getPriority() + BACKGROUND_NICENESS);
+export function lowerThreadPriority(role: ThreadRole): void {
+  lowerPriorityTo(getPriority() + THREAD_NICENESS[role]);
 }

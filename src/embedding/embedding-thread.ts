@@ -1,6 +1,6 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { lowerThreadPriority } from '../thread-priority.ts';
+import { lowerThreadPriority, type ThreadRole } from '../thread-priority.ts';
 import { TransformersEmbedder, type TransformersOptions } from './transformers-embedder.ts';
 
 /**
@@ -8,7 +8,7 @@ import { TransformersEmbedder, type TransformersOptions } from './transformers-e
  * runs on the event loop that serves requests (and yields the CPU to it). Vectors come back as one
  * row-major Float32Array, moved (not copied) to the caller.
  */
-lowerThreadPriority();
+lowerThreadPriority(workerData.threadRole as ThreadRole);
 const embedder = new TransformersEmbedder(workerData.options as TransformersOptions);
 // The first inference of a session is several times slower than the next (onnxruntime sets up its
 // kernels): every thread pays it at start, not a request that happens to reach it first.

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { BusyError } from '../errors.ts';
+import type { ThreadRole } from '../thread-priority.ts';
 import type { Embedder } from './embedder.ts';
 import type { TransformersOptions } from './transformers-embedder.ts';
 import { MODEL_DIMENSION, modelVersionOf } from './transformers-embedder.ts';
@@ -30,17 +31,23 @@ export class PooledEmbedder implements Embedder {
     options: TransformersOptions & {
       threads: number;
       queueMax: number;
+      /** What the threads run beside (see THREAD_NICENESS); 'bulk' unless said. */
+      threadRole?: ThreadRole;
       /** Told how long each call took (queueing included) and how many texts it had. */
       onEmbedded?: (seconds: number, texts: number) => void;
     },
   ) {
     this.onEmbedded = options.onEmbedded ?? (() => undefined);
     this.modelVersion = modelVersionOf(options);
-    const { threads, queueMax, onEmbedded: _, ...model } = options;
+    const { threads, queueMax, threadRole = 'bulk', onEmbedded: _, ...model } = options;
     this.queueMax = queueMax;
     this.pool = new Piscina({
       filename: new URL('../threads/load-typescript.mjs', import.meta.url).href,
-      workerData: { module: new URL('./embedding-thread.ts', import.meta.url).href, options: model },
+      workerData: {
+        module: new URL('./embedding-thread.ts', import.meta.url).href,
+        options: model,
+        threadRole,
+      },
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Number.POSITIVE_INFINITY,

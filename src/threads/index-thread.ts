@@ -9,7 +9,7 @@ import { type IndexReply, type IndexTask, sendError } from './index-protocol.ts'
  * The API's index thread: holds the paper and researcher indexes and runs everything that reads
  * them, so that ranking and index upkeep never run on the event loop that serves requests.
  */
-lowerThreadPriority();
+lowerThreadPriority('besideRequests');
 const config = workerData.config as Config;
 const container = createContainer(config, createLogger(config.logLevel, 'peerscout-index'));
 const targets = {

@@ -1,8 +1,10 @@
 import type net from 'node:net';
+import { getPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paperPhrases } from '../../src/recommend/key-phrases.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
+import { niceOfThreads } from '../helpers/threads.ts';
 
 const sample = readSample();
 let t: TestApp;
@@ -28,6 +30,14 @@ function percentile(values: number[], p: number): number {
 }
 
 describe('heavy requests and the request loop', () => {
+  it('the API’s embedding, phrase and index threads run 15 nice steps below the loop that answers requests', () => {
+    // Each was used by the ingest before this test; the test's own thread is the API's event loop.
+    const besideRequests = Math.min(19, getPriority() + 15);
+    expect(niceOfThreads().filter((nice) => nice === besideRequests).length).toBeGreaterThanOrEqual(
+      t.config.model.threads + 2,
+    );
+  });
+
   it('when a 256-paper ingest and 4 uncached suggestion requests run, then the request loop is never held long and cheap GETs stay fast', async () => {
     const nonce = `${Date.now()}-${Math.random()}`;
     // New texts, so every one of them is embedded now.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os, { getPriority } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { ensureModel } from '../../src/embedding/model-setup.ts';
 import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
 import { cosine } from '../../src/embedding/pooling.ts';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+import { niceOfThreads } from '../helpers/threads.ts';
 
 const GNN_A =
   'Graph neural networks for recommendation: we propose a GNN that propagates embeddings over the user-item interaction graph for collaborative filtering.';
@@ -88,13 +89,7 @@ describe('the local all-MiniLM-L6-v2 model', () => {
     expect(mean).toBeGreaterThan(0.98);
   });
 
-  it('when a pool embeds, then its threads run at a lower scheduling priority than the event loop', async () => {
-    const niceOfThreads = () =>
-      readdirSync('/proc/self/task').map((tid) => {
-        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-        // Fields after the command name: state is the 3rd field of stat, nice the 19th.
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-      });
+  it('when a pool embeds for a bulk job, then its threads run 5 nice steps below the event loop', async () => {
     const before = niceOfThreads();
     const pool = new PooledEmbedder({ ...options, quantized: true, threads: 2, queueMax: 16 });
     try {
