@@ -55,11 +55,16 @@ export function modelOptions(config: Config): TransformersOptions {
   return { modelsDir: dir, modelName: name, quantized, batchSize, intraOpThreads };
 }
 
-/** Redis, key names, repositories and queues: what every layout shares. */
-function createStorage(config: Config, logger: Logger) {
+/**
+ * Redis, key names, repositories and queues: what every layout shares. A thread that serves requests
+ * (the API's event loop and its index thread) sends each command as it comes, without auto-pipelining
+ * (see createRedis); bulk work (the worker, imports, evaluation) batches each tick's commands.
+ */
+function createStorage(config: Config, logger: Logger, options: { servesRequests: boolean }) {
   const redis = createRedis(config.redisUrl, {
     name: 'peerscout',
     commandTimeoutMs: config.redisCommandTimeoutMs,
+    autoPipelining: !options.servesRequests,
   });
   const keys = createKeys(config.keyPrefix);
   const repositories = {
@@ -217,9 +222,11 @@ export function createContainer(
   options: {
     /** Embed in a pool of EMBEDDING_THREADS threads (bulk imports) rather than on this thread. */
     embeddingPool?: boolean;
+    /** This thread answers requests (the API's index thread, an app in a test): see createStorage. */
+    servesRequests?: boolean;
   } = {},
 ) {
-  const storage = createStorage(config, logger);
+  const storage = createStorage(config, logger, { servesRequests: options.servesRequests ?? false });
   const { redis, keys, repositories } = storage;
   const model = options.embeddingPool
     ? new PooledEmbedder({
@@ -338,7 +345,7 @@ export type Container = ReturnType<typeof createContainer>;
  * search, collaborator ranking, related papers, topics, the research graph) in an index thread.
  */
 export function createApiContainer(config: Config, logger: Logger) {
-  const storage = createStorage(config, logger);
+  const storage = createStorage(config, logger, { servesRequests: true });
   const metrics = createMetrics();
   const pooled = new PooledEmbedder({
     ...modelOptions(config),

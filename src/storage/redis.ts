@@ -16,9 +16,14 @@ export type Redis = SingleRedis | Cluster;
  * `maxRetriesPerRequest: null`, so commands wait for a reconnect instead of failing. Every other
  * connection fails fast while Redis is unreachable (one reconnect attempt, at most a second apart)
  * or hangs (the command timeout), so callers answer "unavailable" at once rather than after a minute.
- * The commands of one tick go out in one write (auto-pipelining) unless `autoPipelining` is false: a
- * connection that sends one command at a time is cheaper without, since ioredis builds a pipeline
- * object for every tick's batch and copies each script defined on the connection onto it.
+ * The commands of one tick go out in one write (auto-pipelining) unless `autoPipelining` is false.
+ * Threads that serve requests go without: ioredis builds a pipeline object for every tick's batch and
+ * copies each script defined on the connection onto it, and in the API those objects outlived the
+ * young generation (V8 allocated them in the old one), so every scavenge kept what they pointed to:
+ * ≈ 10 MB promoted and 8–10 ms paused each time, a mark-compact every few seconds. On the 58k-paper
+ * store without it: GET one paper under 10 connections 8.3–9.8k req/s, p99 2–3 ms, against
+ * 6.9–7.5k, p99 7–8 ms (similar-by-id p99 17–18 against 22–23 ms); one at a time, cached suggestions
+ * p99 4.5–4.8 against 5.2–6.4 ms (docs/BENCHMARKS.md, fourteenth session).
  */
 export function createRedis(
   url: string,
@@ -57,10 +62,10 @@ export function createRedis(
 
 /**
  * Sends one command per item and returns the replies in order; the first command error is thrown.
- * The repeated read pattern of the repositories. Each command goes to the client itself, whose
- * auto-pipelining sends every command of one tick in a single write per node (on a cluster, the node of
- * each key): an explicit ioredis pipeline would cost more to build (it copies every defined script
- * onto itself) than the few commands it carries, on every read of every request.
+ * The repeated read pattern of the repositories. Each command goes to the client itself, which sends
+ * it at once or, with auto-pipelining, with every command of its tick in one write per node (on a
+ * cluster, the node of each key): an explicit ioredis pipeline would cost more to build (it copies
+ * every defined script onto itself) than the few commands it carries, on every read of every request.
  */
 export async function pipelined<T, R>(
   redis: Redis,

@@ -11,7 +11,9 @@ import { type IndexReply, type IndexTask, sendError } from './index-protocol.ts'
  */
 lowerThreadPriority('besideRequests');
 const config = workerData.config as Config;
-const container = createContainer(config, createLogger(config.logLevel, 'peerscout-index'));
+const container = createContainer(config, createLogger(config.logLevel, 'peerscout-index'), {
+  servesRequests: true,
+});
 const targets = {
   collaborators: container.collaboratorRanking,
   neighbourhood: container.services.neighbourhood,

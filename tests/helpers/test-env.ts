@@ -72,7 +72,7 @@ export async function startTestApp(
   const logger = createLogger(config.logLevel, name);
   const container = options.threads
     ? (createApiContainer(config, logger) as unknown as Container)
-    : createContainer(config, logger);
+    : createContainer(config, logger, { servesRequests: true });
   await container.start({ backgroundSync: false });
   const app = await buildApp(container);
   // Ready before the first request, as the API is once it listens: response serializers are compiled

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Paper } from '../../src/domain/paper.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
 
@@ -34,6 +34,20 @@ describe('papers API on the 500-paper ACL sample', () => {
     expect(response.json()).toMatchObject({ id: '2022.wmt-1.102', title: byId.get('2022.wmt-1.102')!.title });
     const list = await t.app.inject({ url: '/v1/papers?limit=7&offset=490' });
     expect(list.json().page).toMatchObject({ total: 500, nextOffset: 497 });
+  });
+
+  it('a read sends its Redis commands as they come, building no pipeline object per request', async () => {
+    // With auto-pipelining ioredis built one per tick, copying every defined script onto it; in the API
+    // those objects were promoted and made each scavenge keep what they held (see createRedis).
+    const pipelines = vi.spyOn(t.container.redis, 'pipeline');
+    try {
+      for (const id of ['2022.wmt-1.102', sample[7]!.id, sample[8]!.id]) {
+        expect((await t.app.inject({ url: `/v1/papers/${id}` })).statusCode).toBe(200);
+      }
+      expect(pipelines).not.toHaveBeenCalled();
+    } finally {
+      pipelines.mockRestore();
+    }
   });
 
   it('finds papers of the same theme first (hand-picked pairs)', async () => {
