@@ -411,7 +411,7 @@ export function createApiContainer(config: Config, logger: Logger) {
 /** What the HTTP app needs, in either layout. */
 export type AppContainer = Pick<
   Container,
-  'config' | 'logger' | 'queues' | 'readiness' | 'repositories' | 'metrics' | 'collectMetrics'
+  'config' | 'logger' | 'queues' | 'readiness' | 'repositories' | 'redis' | 'metrics' | 'collectMetrics'
 > & {
   services: Omit<Container['services'], 'rankingModel'>;
 };

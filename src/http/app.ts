@@ -96,7 +96,9 @@ export async function buildApp(container: AppContainer): Promise<FastifyInstance
   if (config.http.corsOrigins.length > 0) await app.register(cors, { origin: config.http.corsOrigins });
   registerAuth(app, config.auth);
   const { metrics } = container;
-  await registerRateLimits(app, config, config.http.rateLimit, () => metrics.rateLimited.inc());
+  await registerRateLimits(app, container.redis, config.keyPrefix, config.http.rateLimit, () =>
+    metrics.rateLimited.inc(),
+  );
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     metrics.http.observe(
