@@ -3,6 +3,13 @@ import { type PaperMeta, venueParts } from '../domain/paper-filters.ts';
 /** A researcher's papers and co-authors of the last few years (see ResearchGraph.recentActivity). */
 export type RecentActivity = { papers: number; coauthors: number };
 
+/** The sum of the squared counts of a venue profile (venueCounts): its squared norm. */
+export function squaredNorm(counts: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const count of counts.values()) sum += count * count;
+  return sum;
+}
+
 /** Joint papers, the year of the latest, and whether the two accepted to collaborate through PeerScout. */
 export type CoauthorEdge = { count: number; latestYear: number; accepted?: boolean };
 
@@ -111,11 +118,7 @@ export class ResearchGraph {
   /** The sum of the squares of venuesOf's counts (the squared norm of the venue profile). */
   venueSquaresOf(researcher: string): number {
     const orders = this.ordersOf(researcher);
-    if (orders.venueSquares === undefined) {
-      let sum = 0;
-      for (const count of this.venuesOf(researcher).values()) sum += count * count;
-      orders.venueSquares = sum;
-    }
+    orders.venueSquares ??= squaredNorm(this.venuesOf(researcher));
     return orders.venueSquares;
   }
 

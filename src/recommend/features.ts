@@ -1,5 +1,5 @@
 import { type SharedNeighbourScores, sharedNeighbourScores } from '../graph/proximity.ts';
-import type { ResearchGraph } from '../graph/research-graph.ts';
+import { type ResearchGraph, squaredNorm } from '../graph/research-graph.ts';
 import {
   bestInterestMatch,
   cosineOfUnitVectors,
@@ -76,8 +76,7 @@ const RECENT_YEARS = 2;
  * candidate a walk over the smaller of the two (a prolific query has hundreds of venues).
  */
 function venueCosine(graph: ResearchGraph, mine: ReadonlyMap<string, number>) {
-  let mySquares = 0;
-  for (const count of mine.values()) mySquares += count * count;
+  const mySquares = squaredNorm(mine);
   return (researcher: string): number => {
     const theirs = graph.venuesOf(researcher);
     const theirSquares = graph.venueSquaresOf(researcher);
