@@ -1,6 +1,40 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { Embedder } from './embedder.ts';
+
+type Cache = RootDatabase<Buffer, string>;
+
+/** The cache folders this thread has open, each with how many CachedEmbedders use it. */
+const openCaches = new Map<string, { db: Cache; users: number }>();
+
+/**
+ * Opens a cache folder once per thread, shared by every CachedEmbedder on it. lmdb opens a store
+ * inside a synchronous write transaction; an asynchronous write of another store on the same folder
+ * holds the folder's write lock until this thread runs its callback, so a second open while such a
+ * write was under way blocked this thread for good, and with it every process using the folder.
+ */
+function openCache(dir: string): Cache {
+  const folder = path.resolve(dir);
+  let opened = openCaches.get(folder);
+  if (!opened) {
+    opened = { db: open<Buffer, string>({ path: folder, encoding: 'binary', compression: false }), users: 0 };
+    openCaches.set(folder, opened);
+  }
+  opened.users += 1;
+  return opened.db;
+}
+
+/** Closes the folder once its last user lets it go (each user's writes have landed by then). */
+async function releaseCache(dir: string): Promise<void> {
+  const folder = path.resolve(dir);
+  const opened = openCaches.get(folder);
+  if (!opened) return;
+  opened.users -= 1;
+  if (opened.users > 0) return;
+  openCaches.delete(folder);
+  await opened.db.close();
+}
 
 /**
  * Keeps every vector on disk (LMDB, shared safely by several processes) keyed by model version and
@@ -9,17 +43,19 @@ import type { Embedder } from './embedder.ts';
 export class CachedEmbedder implements Embedder {
   readonly dimension: number;
   readonly modelVersion: string;
-  private readonly db: RootDatabase<Buffer, string>;
+  private readonly db: Cache;
   /** Cache writes under way: a request does not wait for its vector to reach the disk. */
   private readonly writing = new Set<Promise<unknown>>();
+  /** Whether this one has let go of the shared folder (closing twice lets go once). */
+  private closed = false;
 
   constructor(
     private readonly inner: Embedder,
-    cacheDir: string,
+    private readonly cacheDir: string,
   ) {
     this.dimension = inner.dimension;
     this.modelVersion = inner.modelVersion;
-    this.db = open<Buffer, string>({ path: cacheDir, encoding: 'binary', compression: false });
+    this.db = openCache(cacheDir);
   }
 
   private key(text: string): string {
@@ -57,6 +93,8 @@ export class CachedEmbedder implements Embedder {
 
   async close(): Promise<void> {
     await Promise.all(this.writing);
-    await this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    await releaseCache(this.cacheDir);
   }
 }

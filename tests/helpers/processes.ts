@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +8,22 @@ import { startEntryPoint, stopProcess } from '../../scripts/lib/child-process.ts
 export { freePort, stopProcess } from '../../scripts/lib/child-process.ts';
 
 /** Starts `npm run worker` as a real process and resolves once its workers are listening. */
+/**
+ * Runs a TypeScript script of the tests in a process of its own and says how it ended: for faults that
+ * take the whole process down or block it for good, which no assertion inside this process could see.
+ */
+export function runScript(
+  script: string,
+  args: string[],
+  timeoutMs: number,
+): { status: number | null; signal: NodeJS.Signals | null; stdout: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return { status: run.status, signal: run.signal, stdout: run.stdout.trim() };
+}
+
 export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = await startEntryPoint('workers/index.ts', { ...env, LOG_LEVEL: 'info' }, 'workers started');
   child.stdout!.resume();

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/processes.ts';
 
 describe('embedding threads', () => {
   it('when embedding pools are started and stopped again and again in one process, then the process lives on', () => {
@@ -8,15 +8,7 @@ describe('embedding threads', () => {
     // the API's threads in one process. A pool stopped while one of its threads was still loading the
     // model aborted it too ("terminate called after throwing an instance of 'Napi::Error'", 5 runs in 6):
     // a red CI, where the model test closed its pool right after one short text.
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'tests/helpers/embedding-pool-cycles.ts', '6'],
-      {
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    expect({ status: run.status, signal: run.signal, stdout: run.stdout.trim() }).toEqual({
+    expect(runScript('tests/helpers/embedding-pool-cycles.ts', ['6'], 120_000)).toEqual({
       status: 0,
       signal: null,
       stdout: 'cycles done',

@@ -8,6 +8,7 @@ import { ensureModel } from '../../src/embedding/model-setup.ts';
 import { PooledEmbedder } from '../../src/embedding/pooled-embedder.ts';
 import { cosine } from '../../src/embedding/pooling.ts';
 import { TransformersEmbedder } from '../../src/embedding/transformers-embedder.ts';
+import { runScript } from '../helpers/processes.ts';
 import { niceOfThreads } from '../helpers/threads.ts';
 
 const GNN_A =
@@ -123,6 +124,17 @@ describe('the embedding cache', () => {
     batchSize: 4,
     intraOpThreads: 1,
   });
+
+  it('when a second cache is opened on a folder while the first one writes to it, then neither waits for the other for good', () => {
+    // lmdb opens a store inside a synchronous write transaction; the first cache's write held the
+    // folder's lock until this thread ran its callback, so the second open blocked the process for good
+    // (and every process on the folder with it: the CI's test workers hung in the embedding cache).
+    expect(runScript('tests/helpers/cache-opened-during-write.ts', ['5'], 60_000)).toEqual({
+      status: 0,
+      signal: null,
+      stdout: 'caches done',
+    });
+  }, 70_000);
 
   it('when vectors were embedded and the cache closed at once, then a new cache on the folder answers them without the model', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'peerscout-embedding-cache-'));
