@@ -5,7 +5,7 @@ import type { Embedder } from './embedder.ts';
 
 type Cache = RootDatabase<Buffer, string>;
 
-/** The cache folders this thread has open, each with how many CachedEmbedders use it. */
+/** The cache folders (absolute paths) this thread has open, each with how many CachedEmbedders use it. */
 const openCaches = new Map<string, { db: Cache; users: number }>();
 
 /**
@@ -14,8 +14,7 @@ const openCaches = new Map<string, { db: Cache; users: number }>();
  * holds the folder's write lock until this thread runs its callback, so a second open while such a
  * write was under way blocked this thread for good, and with it every process using the folder.
  */
-function openCache(dir: string): Cache {
-  const folder = path.resolve(dir);
+function openCache(folder: string): Cache {
   let opened = openCaches.get(folder);
   if (!opened) {
     opened = { db: open<Buffer, string>({ path: folder, encoding: 'binary', compression: false }), users: 0 };
@@ -26,8 +25,7 @@ function openCache(dir: string): Cache {
 }
 
 /** Closes the folder once its last user lets it go (each user's writes have landed by then). */
-async function releaseCache(dir: string): Promise<void> {
-  const folder = path.resolve(dir);
+async function releaseCache(folder: string): Promise<void> {
   const opened = openCaches.get(folder);
   if (!opened) return;
   opened.users -= 1;
@@ -48,14 +46,17 @@ export class CachedEmbedder implements Embedder {
   private readonly writing = new Set<Promise<unknown>>();
   /** Whether this one has let go of the shared folder (closing twice lets go once). */
   private closed = false;
+  /** The cache folder as an absolute path: one folder named two ways is still opened once. */
+  private readonly folder: string;
 
   constructor(
     private readonly inner: Embedder,
-    private readonly cacheDir: string,
+    cacheDir: string,
   ) {
     this.dimension = inner.dimension;
     this.modelVersion = inner.modelVersion;
-    this.db = openCache(cacheDir);
+    this.folder = path.resolve(cacheDir);
+    this.db = openCache(this.folder);
   }
 
   private key(text: string): string {
@@ -95,6 +96,6 @@ export class CachedEmbedder implements Embedder {
     await Promise.all(this.writing);
     if (this.closed) return;
     this.closed = true;
-    await releaseCache(this.cacheDir);
+    await releaseCache(this.folder);
   }
 }

@@ -7,7 +7,6 @@ import { startEntryPoint, stopProcess } from '../../scripts/lib/child-process.ts
 
 export { freePort, stopProcess } from '../../scripts/lib/child-process.ts';
 
-/** Starts `npm run worker` as a real process and resolves once its workers are listening. */
 /**
  * Runs a TypeScript script of the tests in a process of its own and says how it ended: for faults that
  * take the whole process down or block it for good, which no assertion inside this process could see.
@@ -24,6 +23,7 @@ export function runScript(
   return { status: run.status, signal: run.signal, stdout: run.stdout.trim() };
 }
 
+/** Starts `npm run worker` as a real process and resolves once its workers are listening. */
 export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = await startEntryPoint('workers/index.ts', { ...env, LOG_LEVEL: 'info' }, 'workers started');
   child.stdout!.resume();
