@@ -12,6 +12,14 @@ import { TransformersEmbedder } from '../src/embedding/transformers-embedder.ts'
 import { readPaperFile } from '../src/importing/paper-file.ts';
 import { createLogger } from '../src/logger.ts';
 import { seededShuffle } from '../src/recommend/seeded-shuffle.ts';
+import { createRedis } from '../src/storage/redis.ts';
+import {
+  type CpuPerRequest,
+  describeCpu,
+  localRedisProcess,
+  type MeasuredProcess,
+  withCpuPerRequest,
+} from './bench/cpu-time.ts';
 import { embeddingRows, poolRate, runtimeRow } from './bench/embedding.ts';
 import { type LoadResult, loadTest, ms, percentiles, probe, probeSequential } from './bench/http.ts';
 import { type BenchRow, markdownTable, ratio, seconds } from './bench/results.ts';
@@ -226,17 +234,36 @@ try {
   const uncachedWarmUp = authors.slice(size.uncachedResearchers, size.uncachedResearchers + size.warmUp);
 
   const helloPort = String(await freePort());
-  await start('scripts/bench/hello-server.ts', { PORT: helloPort }, 'listening');
+  const hello = await start('scripts/bench/hello-server.ts', { PORT: helloPort }, 'listening');
+  // The CPU each load test costs, by process: what bounds the rows below on this machine.
+  const redisInfo = createRedis(config.redisUrl);
+  const redisProcess = localRedisProcess(await redisInfo.info('server'));
+  redisInfo.disconnect();
+  type LoadTarget = { base: string; headers: Record<string, string>; processes: MeasuredProcess[] };
+  const apiServer: LoadTarget = {
+    base,
+    headers,
+    processes: [{ name: 'API', pid: api!.pid! }, ...(redisProcess ? [redisProcess] : [])],
+  };
   // Every load test: 10 connections for the same time, on the API or on the hello-world server.
-  const loadOver = (
-    paths: string[],
-    server: { base: string; headers: Record<string, string> } = { base, headers },
-  ) => loadTest(server.base, paths, server.headers, { connections: 10, durationS: size.loadSeconds });
-  const helloServer = { base: `http://127.0.0.1:${helloPort}`, headers: {} };
+  const loadOver = async (paths: string[], server: LoadTarget = apiServer) => {
+    const { result, cpu } = await withCpuPerRequest(
+      server.processes,
+      () => loadTest(server.base, paths, server.headers, { connections: 10, durationS: size.loadSeconds }),
+      (run) => run.requests,
+    );
+    return { ...result, cpu };
+  };
+  const helloServer: LoadTarget = {
+    base: `http://127.0.0.1:${helloPort}`,
+    headers: {},
+    processes: [{ name: 'hello-world', pid: hello.pid! }],
+  };
   const helloRun = await loadOver(['/hello'], helloServer);
-  const overHello = (run: LoadResult) =>
-    `p50 ${ms(run.p50)}, p99 ${ms(run.p99)}, ${run.requestsPerSecond.toFixed(0)} req/s = ${ratio(run.requestsPerSecond, helloRun.requestsPerSecond)}${run.failed ? `, ${run.failed} failed` : ''}`;
-  const helloReference = `fastify hello-world: ${helloRun.requestsPerSecond.toFixed(0)} req/s, p99 ${ms(helloRun.p99)}`;
+  const withCpu = (run: { cpu: CpuPerRequest | null }) => (run.cpu ? `; ${describeCpu(run.cpu)}` : '');
+  const overHello = (run: LoadResult & { cpu: CpuPerRequest | null }) =>
+    `p50 ${ms(run.p50)}, p99 ${ms(run.p99)}, ${run.requestsPerSecond.toFixed(0)} req/s = ${ratio(run.requestsPerSecond, helloRun.requestsPerSecond)}${run.failed ? `, ${run.failed} failed` : ''}${withCpu(run)}`;
+  const helloReference = `fastify hello-world: ${helloRun.requestsPerSecond.toFixed(0)} req/s, p99 ${ms(helloRun.p99)}${withCpu(helloRun)}`;
   // The cheapest authenticated route (key check, rate limit in Redis, one paper read): what any route of
   // the API can reach at most beside hello-world.
   const oneRead = await loadOver(ids.map((id) => `/v1/papers/${encodeURIComponent(id)}`));

@@ -3,7 +3,13 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 
 export type Latencies = { p50: number; p99: number; count: number };
-export type LoadResult = { p50: number; p99: number; requestsPerSecond: number; failed: number };
+export type LoadResult = {
+  p50: number;
+  p99: number;
+  requestsPerSecond: number;
+  requests: number;
+  failed: number;
+};
 
 /** Many connections for `durationS`, each request to the next of `paths` in turn (autocannon). */
 export async function loadTest(
@@ -31,6 +37,7 @@ export async function loadTest(
     p50: result.latency.p50,
     p99: result.latency.p99,
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     failed: result.non2xx + result.errors + result.timeouts,
   };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChainableCommander, Cluster, Redis as SingleRedis } from 'ioredis';
+import { type ChainableCommander, Cluster, type Command, Redis as SingleRedis } from 'ioredis';
 import { redisTarget } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
@@ -7,6 +7,31 @@ import type { Logger } from '../logger.ts';
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 /** Reconnect attempts back off to at most this; a command queued while Redis is down fails after one. */
 const MAX_RECONNECT_DELAY_MS = 1000;
+
+/**
+ * A connection that sends every command of one tick in one socket write, without auto-pipelining's
+ * pipeline objects: the first command of a tick corks the socket and the tick's end uncorks it, so
+ * the commands queued meanwhile go out in one writev. Sent one write each, the ten paper reads of a
+ * similar-papers answer were ten system calls, and the sixteen change-stream reads of every catch-up
+ * of the index thread sixteen more: under load on the 2-core build machine, those writes were a fifth
+ * to a third of the API thread's CPU profile and half of the index thread's (docs/BENCHMARKS.md).
+ */
+class CoalescingRedis extends SingleRedis {
+  private corked = false;
+
+  override sendCommand(command: Command, stream?: Parameters<SingleRedis['sendCommand']>[1]): unknown {
+    const socket = this.stream;
+    if (!stream && !this.corked && socket?.writable) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    return super.sendCommand(command, stream);
+  }
+}
 
 /** A connection to one Redis server or to a Redis Cluster; the code above storage uses either alike. */
 export type Redis = SingleRedis | Cluster;
@@ -16,11 +41,13 @@ export type Redis = SingleRedis | Cluster;
  * `maxRetriesPerRequest: null`, so commands wait for a reconnect instead of failing. Every other
  * connection fails fast while Redis is unreachable (one reconnect attempt, at most a second apart)
  * or hangs (the command timeout), so callers answer "unavailable" at once rather than after a minute.
- * The commands of one tick go out in one write (auto-pipelining) unless `autoPipelining` is false.
- * Threads that serve requests go without: ioredis builds a pipeline object for every tick's batch and
- * copies each script defined on the connection onto it, and in the API those objects outlived the
- * young generation (V8 allocated them in the old one), so every scavenge kept what they pointed to:
- * ≈ 10 MB promoted and 8–10 ms paused each time, a mark-compact every few seconds. On the 58k-paper
+ * The commands of one tick go out in one write: by auto-pipelining, or, where `autoPipelining` is
+ * false, on one server by corking the socket for the tick (CoalescingRedis; a cluster's node
+ * connections are ioredis's own and send each command as it comes).
+ * Threads that serve requests go without auto-pipelining: ioredis builds a pipeline object for every
+ * tick's batch and copies each script defined on the connection onto it, and in the API those objects
+ * outlived the young generation (V8 allocated them in the old one), so every scavenge kept what they
+ * pointed to: ≈ 10 MB promoted and 8–10 ms paused each time, a mark-compact every few seconds. On the 58k-paper
  * store without it: GET one paper under 10 connections 8.3–9.8k req/s, p99 2–3 ms, against
  * 6.9–7.5k, p99 7–8 ms (similar-by-id p99 17–18 against 22–23 ms); one at a time, cached suggestions
  * p99 4.5–4.8 against 5.2–6.4 ms (docs/BENCHMARKS.md, fourteenth session).
@@ -48,7 +75,7 @@ export function createRedis(
           scaleReads: 'master',
           lazyConnect: false,
         })
-      : new SingleRedis(target.url, {
+      : new (enableAutoPipelining || options.blocking ? SingleRedis : CoalescingRedis)(target.url, {
           ...connection,
           retryStrategy,
           enableAutoPipelining,
@@ -63,9 +90,10 @@ export function createRedis(
 /**
  * Sends one command per item and returns the replies in order; the first command error is thrown.
  * The repeated read pattern of the repositories. Each command goes to the client itself, which sends
- * it at once or, with auto-pipelining, with every command of its tick in one write per node (on a
- * cluster, the node of each key): an explicit ioredis pipeline would cost more to build (it copies
- * every defined script onto itself) than the few commands it carries, on every read of every request.
+ * every command of its tick in one write (see createRedis for where a cluster does not): an explicit
+ * ioredis pipeline would cost more to build (it copies every defined script onto itself) than the few
+ * commands it carries, on every read of every request. (Measured for the hundreds of reads of an
+ * uncached ranking too: no less CPU; what the writes saved went to garbage collection.)
  */
 export async function pipelined<T, R>(
   redis: Redis,

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Paper } from '../../src/domain/paper.ts';
 import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/test-env.ts';
@@ -5,6 +6,12 @@ import { readSample, startTestApp, stopTestApp, type TestApp } from '../helpers/
 let t: TestApp;
 const sample = readSample();
 const byId = new Map(sample.map((p) => [p.id, p]));
+
+/** The two ways a Node socket hands its data to the system: one chunk, or every chunk buffered meanwhile. */
+type SocketWrites = {
+  _write: (chunk: unknown, encoding: string, callback: () => void) => void;
+  _writev: (chunks: unknown[], callback: () => void) => void;
+};
 
 type Scored = { items: { paper: Paper; score: number }[]; page: { nextOffset: number | null } };
 
@@ -47,6 +54,28 @@ describe('papers API on the 500-paper ACL sample', () => {
       expect(pipelines).not.toHaveBeenCalled();
     } finally {
       pipelines.mockRestore();
+    }
+  });
+
+  it('sends the Redis commands of one tick in one socket write, and each gets its own reply', async () => {
+    // Sent one write each, the ten paper reads of a similar-papers answer were ten system calls.
+    const redis = t.container.redis as Redis;
+    await redis.ping(); // connected: the socket exists
+    const socket = redis.stream as unknown as SocketWrites;
+    const single = vi.spyOn(socket, '_write');
+    const batched = vi.spyOn(socket, '_writev');
+    try {
+      const ids = sample.slice(0, 10).map((p) => p.id);
+      const papers = await t.container.repositories.papers.getMany(ids);
+      expect(papers.map((p) => p?.id)).toEqual(ids);
+      expect(single.mock.calls.length + batched.mock.calls.length).toBe(1);
+      expect(batched.mock.calls[0]?.[0]).toHaveLength(ids.length);
+      // A command of a later tick goes out in a write of its own, at once.
+      expect(await redis.ping()).toBe('PONG');
+      expect(single.mock.calls.length + batched.mock.calls.length).toBe(2);
+    } finally {
+      single.mockRestore();
+      batched.mockRestore();
     }
   });
 
