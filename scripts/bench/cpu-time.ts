@@ -21,7 +21,7 @@ function cpuMsOf(pid: number): number | null {
   }
 }
 
-/** The local Redis server's process, when the server at `redisInfo`'s process_id runs on this machine. */
+/** The local Redis server's process: the process_id of its INFO server reply, when that runs on this machine. */
 export function localRedisProcess(serverInfo: string): MeasuredProcess | null {
   const pid = Number(/process_id:(\d+)/.exec(serverInfo)?.[1]);
   if (!pid) return null;
@@ -44,18 +44,18 @@ export async function withCpuPerRequest<T>(
   run: () => Promise<T>,
   requestsOf: (result: T) => number,
 ): Promise<{ result: T; cpu: CpuPerRequest | null }> {
-  const readable = processes.filter((p) => cpuMsOf(p.pid) !== null);
-  const before = readable.map((p) => cpuMsOf(p.pid)!);
+  // Processes whose /proc cannot be read (another host, a container) are left out.
+  const readable = processes.flatMap((p) => {
+    const ms = cpuMsOf(p.pid);
+    return ms === null ? [] : [{ ...p, before: ms }];
+  });
   const ownBefore = process.cpuUsage();
   const result = await run();
   const own = process.cpuUsage(ownBefore);
   const requests = requestsOf(result);
   if (requests <= 0) return { result, cpu: null };
   const byProcess = [
-    ...readable.map((p, i) => ({
-      name: p.name,
-      ms: ((cpuMsOf(p.pid) ?? before[i]!) - before[i]!) / requests,
-    })),
+    ...readable.map((p) => ({ name: p.name, ms: ((cpuMsOf(p.pid) ?? p.before) - p.before) / requests })),
     { name: 'load generator', ms: (own.user + own.system) / 1000 / requests },
   ];
   const totalMs = byProcess.reduce((sum, p) => sum + p.ms, 0);

@@ -47,8 +47,8 @@ export type Redis = SingleRedis | Cluster;
  * Threads that serve requests go without auto-pipelining: ioredis builds a pipeline object for every
  * tick's batch and copies each script defined on the connection onto it, and in the API those objects
  * outlived the young generation (V8 allocated them in the old one), so every scavenge kept what they
- * pointed to: ≈ 10 MB promoted and 8–10 ms paused each time, a mark-compact every few seconds. On the 58k-paper
- * store without it: GET one paper under 10 connections 8.3–9.8k req/s, p99 2–3 ms, against
+ * pointed to: ≈ 10 MB promoted and 8–10 ms paused each time, a mark-compact every few seconds. On the
+ * 58k-paper store without it: GET one paper under 10 connections 8.3–9.8k req/s, p99 2–3 ms, against
  * 6.9–7.5k, p99 7–8 ms (similar-by-id p99 17–18 against 22–23 ms); one at a time, cached suggestions
  * p99 4.5–4.8 against 5.2–6.4 ms (docs/BENCHMARKS.md, fourteenth session).
  */

@@ -120,6 +120,7 @@ describe('fair exposure of invitation candidates', () => {
     await withdrawPeriod(container, '2026-W11');
     // Proposals in reverse job order this time.
     const proposals = await run(container, '2026-W12', 'run-2', [...claimed].reverse());
+    // A fresh period: every digest wants PER_DIGEST, every candidate has CAP slots, nothing is written.
     const plans = proposals.map((p) => ({ recipient: p.recipient, want: PER_DIGEST, options: p.options }));
     const allot = (order: typeof plans) =>
       allocateByMatchStrength(order, () => CAP, { oneDirectionPerPair: true, written: new Map() });
@@ -136,10 +137,11 @@ describe('fair exposure of invitation candidates', () => {
     const starNamed = new Set(await container.repositories.invitations.periodCandidates(star, '2026-W12'));
     const regrets = proposals.flatMap((p) => {
       const rank = p.options.findIndex((o) => o.candidate === star);
+      // Recipients for whom the star is among the first N, except where the star's own digest named
+      // them (one open suggestion per pair).
       if (rank < 0 || rank >= PER_DIGEST || starNamed.has(p.recipient)) return [];
-      return [
-        { recipient: p.recipient, regret: p.options[rank]!.score - (p.options[PER_DIGEST]?.score ?? 0) },
-      ];
+      const fallback = p.options[PER_DIGEST]?.score ?? 0;
+      return [{ recipient: p.recipient, regret: p.options[rank]!.score - fallback }];
     });
     expect(regrets.length).toBeGreaterThan(CAP);
     const mostToLose = regrets.reduce((a, b) => (b.regret > a.regret ? b : a));
