@@ -1,4 +1,4 @@
-import { byId, type ResearchGraph } from './research-graph.ts';
+import { byId, type CoauthorEdge, type ResearchGraph, tieStrengthScale } from './research-graph.ts';
 
 /** Number of co-authors a and b share. */
 export function commonNeighbours(graph: ResearchGraph, a: string, b: string): number {
@@ -23,17 +23,31 @@ export type SharedNeighbourScores = {
   /** Resource allocation (Zhou, Lü & Zhang 2009): shared co-authors counted 1/degree. */
   resourceAllocation: number;
   /**
-   * Adamic–Adar where each shared co-author counts by how many papers hold the path: min(joint papers
-   * of a with z, joint papers of z with b) / log(degree of z). A co-author both wrote several papers
-   * with ties the two closer than one both met once.
+   * Adamic–Adar where each shared co-author counts by how strong both ties are: min(strength of a–z,
+   * strength of z–b) / log(degree of z), a tie's strength its joint papers counted 1/(authors − 1) and
+   * halved per four years (see `tieStrength`). A co-author both wrote several recent papers with
+   * in small teams ties the two closer than one both met once on a fifty-author paper.
    */
-  jointPaperAdamicAdar: number;
+  tieStrengthAdamicAdar: number;
   /**
    * Adamic–Adar where each shared co-author counts by how recent both collaborations are: a path
    * through someone both worked with last year says more than one through a collaboration ten years old.
    */
   recentAdamicAdar: number;
 };
+
+/**
+ * How closely one shared co-author z ties a and b, up to the scale of `tieStrength`: the weaker of the
+ * two ties (a–z, z–b) over log(degree of z).
+ */
+export function sharedCoauthorTie(
+  graph: ResearchGraph,
+  z: string,
+  az: CoauthorEdge,
+  zb: CoauthorEdge,
+): number {
+  return Math.min(az.strength, zb.strength) / Math.log(Math.max(2, graph.degree(z)));
+}
 
 /**
  * Every score of `SharedNeighbourScores` from one walk over the smaller of the two neighbourhoods:
@@ -52,9 +66,10 @@ export function sharedNeighbourScores(
     commonNeighbours: 0,
     adamicAdar: 0,
     resourceAllocation: 0,
-    jointPaperAdamicAdar: 0,
+    tieStrengthAdamicAdar: 0,
     recentAdamicAdar: 0,
   };
+  const tieScale = tieStrengthScale(referenceYear);
   for (const [z, edge] of small) {
     const other = large.get(z);
     if (!other) continue;
@@ -64,7 +79,7 @@ export function sharedNeighbourScores(
     scores.commonNeighbours += 1;
     scores.adamicAdar += 1 / logDegree;
     scores.resourceAllocation += 1 / Math.max(1, degree);
-    scores.jointPaperAdamicAdar += Math.min(edge.count, other.count) / logDegree;
+    scores.tieStrengthAdamicAdar += sharedCoauthorTie(graph, z, edge, other) * tieScale;
     scores.recentAdamicAdar += 0.5 ** (Math.max(0, age) / halfLifeYears) / logDegree;
   }
   return scores;
@@ -115,9 +130,12 @@ export function hopDistances(
 
 /**
  * Personalised PageRank from one researcher by forward push (Andersen, Chung & Lang 2006): a random
- * walk that follows co-author edges in proportion to joint papers and restarts at the source with
- * probability `restart`. Only the neighbourhood the walk reaches is touched; residual mass below
- * `epsilon` per unit of degree is left unpushed.
+ * walk that follows co-author edges in proportion to the strength of each tie (joint papers counted
+ * 1/(authors − 1), newer ones more: see `paperTieWeight`) and restarts at the source with probability
+ * `restart`. A walk by joint papers alone went to every co-author of a fifty-author paper as readily
+ * as to a student's supervisor. Only the neighbourhood the walk reaches is touched; residual mass below
+ * `epsilon` per joint paper of a node is left unpushed (the depth of the walk does not depend on how
+ * its ties are weighted).
  */
 export function personalizedPageRank(
   graph: ResearchGraph,
@@ -129,19 +147,22 @@ export function personalizedPageRank(
   const maxPushes = options.maxPushes ?? 100_000;
   const estimate = new Map<string, number>();
   const residual = new Map<string, number>([[source, 1]]);
-  const degrees = new Map<string, number>();
-  const weightedDegree = (node: string) => {
-    let total = degrees.get(node);
-    if (total === undefined) {
-      total = 0;
-      for (const edge of graph.neighbours(node).values()) total += edge.count;
-      degrees.set(node, total);
+  const degrees = new Map<string, { papers: number; strength: number }>();
+  const degreeOf = (node: string) => {
+    let degree = degrees.get(node);
+    if (degree === undefined) {
+      degree = { papers: 0, strength: 0 };
+      for (const edge of graph.neighbours(node).values()) {
+        degree.papers += edge.count;
+        degree.strength += edge.strength;
+      }
+      degrees.set(node, degree);
     }
-    return total;
+    return degree;
   };
   // Pushes follow neighbours in id order: the estimate, which stops at `epsilon`, then depends on
   // the graph alone and not on the order its edges were added in (changes arrive in any order).
-  const sortedNeighbours = new Map<string, [string, { count: number }][]>();
+  const sortedNeighbours = new Map<string, [string, CoauthorEdge][]>();
   const neighboursOf = (node: string) => {
     let list = sortedNeighbours.get(node);
     if (!list) {
@@ -156,15 +177,15 @@ export function personalizedPageRank(
     const node = queue.pop()!;
     queued.delete(node);
     const r = residual.get(node) ?? 0;
-    const degree = weightedDegree(node);
-    if (degree === 0 || r < epsilon * degree) continue;
+    const degree = degreeOf(node);
+    if (degree.strength === 0 || r < epsilon * degree.papers) continue;
     estimate.set(node, (estimate.get(node) ?? 0) + restart * r);
     residual.set(node, 0);
-    const spread = ((1 - restart) * r) / degree;
+    const spread = ((1 - restart) * r) / degree.strength;
     for (const [neighbour, edge] of neighboursOf(node)) {
-      const after = (residual.get(neighbour) ?? 0) + spread * edge.count;
+      const after = (residual.get(neighbour) ?? 0) + spread * edge.strength;
       residual.set(neighbour, after);
-      if (!queued.has(neighbour) && after >= epsilon * weightedDegree(neighbour)) {
+      if (!queued.has(neighbour) && after >= epsilon * degreeOf(neighbour).papers) {
         queued.add(neighbour);
         queue.push(neighbour);
       }

@@ -10,8 +10,45 @@ export function squaredNorm(counts: ReadonlyMap<string, number>): number {
   return sum;
 }
 
-/** Joint papers, the year of the latest, and whether the two accepted to collaborate through PeerScout. */
-export type CoauthorEdge = { count: number; latestYear: number; accepted?: boolean };
+/**
+ * Joint papers, the year of the latest, how strong the tie is (see `paperTieWeight`), and whether the
+ * two accepted to collaborate through PeerScout.
+ */
+export type CoauthorEdge = { count: number; latestYear: number; strength: number; accepted?: boolean };
+
+/** Half-life of a joint paper's weight in a tie's strength (that of the interest profiles). */
+export const TIE_HALF_LIFE_YEARS = 4;
+const TIE_EPOCH_YEAR = 2020;
+/**
+ * Tie weights are whole multiples of 2^-30 (at the epoch year), so sums do not depend on the order of
+ * papers; a tie stays exact below 2^53, some eight thousand joint papers of 2060.
+ */
+const TIE_UNIT = 2 ** 30;
+
+/**
+ * What one joint paper adds to the strength of each co-author tie on it: 1/(authors − 1), as in
+ * Newman's collaboration networks (a two-author paper ties the pair fully, one of fifty authors
+ * barely), grown by half every TIE_HALF_LIFE_YEARS so that newer papers weigh more. Kept as an integer
+ * (a fixed point at TIE_EPOCH_YEAR): a graph built from the same papers in any order holds the same
+ * sums, and two processes rank alike. `tieStrength` reads a tie as of a reference year.
+ */
+export function paperTieWeight(year: number, authors: number): number {
+  const grown = 2 ** ((year - TIE_EPOCH_YEAR) / TIE_HALF_LIFE_YEARS) / Math.max(1, authors - 1);
+  return Math.max(1, Math.round(grown * TIE_UNIT));
+}
+
+/**
+ * The strength of a tie as of `referenceYear`: the sum over joint papers of 1/(authors − 1), each
+ * halved per TIE_HALF_LIFE_YEARS before the reference year (a recent two-author paper is 1).
+ */
+export function tieStrength(edge: CoauthorEdge, referenceYear: number): number {
+  return edge.strength * tieStrengthScale(referenceYear);
+}
+
+/** What `CoauthorEdge.strength` is multiplied by to give `tieStrength` as of the reference year. */
+export function tieStrengthScale(referenceYear: number): number {
+  return 0.5 ** ((referenceYear - TIE_EPOCH_YEAR) / TIE_HALF_LIFE_YEARS) / TIE_UNIT;
+}
 
 /**
  * The co-authorship graph and each researcher's papers, held in memory and derived from paper
@@ -174,6 +211,7 @@ export class ResearchGraph {
     const touched = this.removePaper(id);
     this.papers.set(id, meta);
     this.newestYear = Math.max(this.newestYear, meta.year);
+    const weight = paperTieWeight(meta.year, meta.authorIds.length);
     for (const author of meta.authorIds) {
       touched.add(author);
       this.orders.delete(author);
@@ -193,9 +231,10 @@ export class ResearchGraph {
         const edge = adjacency.get(other);
         if (edge) {
           edge.count += 1;
+          edge.strength += weight;
           edge.latestYear = Math.max(edge.latestYear, meta.year);
         } else {
-          adjacency.set(other, { count: 1, latestYear: meta.year });
+          adjacency.set(other, { count: 1, latestYear: meta.year, strength: weight });
         }
       }
     }
@@ -208,6 +247,7 @@ export class ResearchGraph {
     const touched = new Set<string>();
     if (!meta) return touched;
     this.papers.delete(id);
+    const weight = paperTieWeight(meta.year, meta.authorIds.length);
     for (const author of meta.authorIds) {
       touched.add(author);
       this.orders.delete(author);
@@ -220,6 +260,7 @@ export class ResearchGraph {
         const edge = adjacency.get(other);
         if (!edge) continue;
         edge.count -= 1;
+        edge.strength = Math.max(0, edge.strength - weight);
         if (edge.count <= 0 && !edge.accepted) adjacency.delete(other);
         else edge.latestYear = this.latestJointYear(author, other) || edge.latestYear;
       }
@@ -246,7 +287,7 @@ export class ResearchGraph {
       changed = true;
       this.orders.delete(x);
       if (edge) edge.accepted = true;
-      else adjacency.set(y, { count: 0, latestYear: year, accepted: true });
+      else adjacency.set(y, { count: 0, latestYear: year, strength: 0, accepted: true });
     }
     return changed;
   }

@@ -28,7 +28,7 @@ export const GRAPH_FEATURES = [
   'adamicAdar',
   'resourceAllocation',
   'recentAdamicAdar',
-  'jointPaperAdamicAdar',
+  'tieStrengthAdamicAdar',
   'randomWalk',
   'inverseHops',
   'topicTimesAdamicAdar',
@@ -61,7 +61,7 @@ const NO_SHARED_NEIGHBOURS: SharedNeighbourScores = {
   commonNeighbours: 0,
   adamicAdar: 0,
   resourceAllocation: 0,
-  jointPaperAdamicAdar: 0,
+  tieStrengthAdamicAdar: 0,
   recentAdamicAdar: 0,
 };
 
@@ -225,7 +225,7 @@ export function featuresForQuery(
       adamicAdar: Math.log1p(aa),
       resourceAllocation: Math.log1p(shared.resourceAllocation),
       recentAdamicAdar: Math.log1p(shared.recentAdamicAdar),
-      jointPaperAdamicAdar: Math.log1p(shared.jointPaperAdamicAdar),
+      tieStrengthAdamicAdar: Math.log1p(shared.tieStrengthAdamicAdar),
       // Shared co-authors count for more between people who also work on the same topics.
       topicTimesAdamicAdar: best.similarity * Math.log1p(aa),
       // PPR mass is tiny and heavy-tailed; its logarithm is what separates candidates.

@@ -22,7 +22,7 @@ import { HistoricalRankingData } from './ranking-data.ts';
 import { seededShuffle } from './seeded-shuffle.ts';
 
 /** Bump when features or their computation change: stored models of another version are not used. */
-export const RANKER_VERSION = 'ranker-v7';
+export const RANKER_VERSION = 'ranker-v8';
 /** The newest papers that provide labels: at least this share of all papers. */
 const LABEL_SHARE = 0.15;
 const MIN_POSITIVES = 20;

@@ -7,7 +7,7 @@ import {
   personalizedPageRank,
   sharedNeighbourScores,
 } from '../../src/graph/proximity.ts';
-import { ResearchGraph } from '../../src/graph/research-graph.ts';
+import { ResearchGraph, tieStrength } from '../../src/graph/research-graph.ts';
 import { CANDIDATE_LIMITS, type RankingQuery } from '../../src/recommend/candidates.ts';
 import {
   type CandidateProfile,
@@ -113,24 +113,44 @@ describe('graph proximity on hand-made graphs', () => {
     expect(sharedNeighbourScores(data.graph, 'q', 'c', 2020, 4).resourceAllocation).toBeCloseTo(1, 6);
   });
 
-  it('counts a shared co-author by the joint papers on both sides of the path', () => {
+  it('counts a shared co-author by the strength of both ties: joint papers, each 1/(authors − 1), newer ones more', () => {
+    const crowd = Array.from({ length: 9 }, (_, i) => `crowd-${i}`);
     const data = world([
       { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
       { id: 'p2', authors: ['q', 'a'], topic: vector(0) },
-      { id: 'p3', authors: ['q', 'a'], topic: vector(0) },
+      { id: 'p3', authors: ['q', 'a'], topic: vector(0), year: 2016 },
       { id: 'p4', authors: ['a', 'c'], topic: vector(0) },
       { id: 'p5', authors: ['a', 'c'], topic: vector(0) },
-      { id: 'p6', authors: ['a', 'd'], topic: vector(0) },
+      { id: 'p6', authors: ['a', 'd', ...crowd], topic: vector(0) },
+      { id: 'p7', authors: ['a', 'e'], topic: vector(0), year: 2012 },
     ]);
-    // a has degree 3 (q, c, d); q–a–c holds min(3, 2) = 2 joint papers, q–a–d only 1.
-    expect(sharedNeighbourScores(data.graph, 'q', 'c', 2020, 4).jointPaperAdamicAdar).toBeCloseTo(
-      2 / Math.log(3),
+    // a has 13 co-authors. In 2020 q–a weighs 1 + 1 + ½ (2016 is one half-life back), a–c 2, a–d
+    // 1/10 (one paper of eleven authors), a–e ¼ (2012).
+    const degree = Math.log(13);
+    const at2020 = (b: string) => sharedNeighbourScores(data.graph, 'q', b, 2020, 4).tieStrengthAdamicAdar;
+    expect(at2020('c')).toBeCloseTo(2 / degree, 6);
+    expect(at2020('d')).toBeCloseTo(0.1 / degree, 6);
+    expect(at2020('e')).toBeCloseTo(0.25 / degree, 6);
+    // Four years on, every tie is worth half.
+    expect(sharedNeighbourScores(data.graph, 'q', 'c', 2024, 4).tieStrengthAdamicAdar).toBeCloseTo(
+      1 / degree,
       6,
     );
-    expect(sharedNeighbourScores(data.graph, 'q', 'd', 2020, 4).jointPaperAdamicAdar).toBeCloseTo(
-      1 / Math.log(3),
-      6,
-    );
+    // Adamic–Adar itself cannot tell the three apart.
+    expect(adamicAdar(data.graph, 'q', 'c')).toBeCloseTo(adamicAdar(data.graph, 'q', 'd'), 9);
+  });
+
+  it('keeps tie strengths exact when papers are removed again', () => {
+    const papers = [
+      { id: 'p1', meta: { year: 2019, venue: '', authorIds: ['a', 'b', 'c'] } },
+      { id: 'p2', meta: { year: 2021, venue: '', authorIds: ['a', 'b'] } },
+    ];
+    const graph = ResearchGraph.fromPapers(papers);
+    graph.addPaper('p3', { year: 2022, venue: '', authorIds: ['a', 'b', 'd', 'e'] });
+    graph.removePaper('p3');
+    const fresh = ResearchGraph.fromPapers(papers);
+    expect(graph.neighbours('a').get('b')).toEqual(fresh.neighbours('a').get('b'));
+    expect(tieStrength(graph.neighbours('a').get('b')!, 2021)).toBeCloseTo(1 + 0.5 ** (2 / 4) / 2, 6);
   });
 
   it('gives every shared-co-author score from one walk, whichever side has more co-authors', () => {
@@ -149,7 +169,9 @@ describe('graph proximity on hand-made graphs', () => {
       commonNeighbours: 2,
       adamicAdar: 1 / Math.log(2) + 1 / Math.log(3),
       resourceAllocation: 1 / 2 + 1 / 3,
-      jointPaperAdamicAdar: 1 / Math.log(2) + 1 / Math.log(3),
+      // Each path as strong as its weaker tie in 2020: q–a (2016) ½ against a–c 1, b–c (2018) 2^-½
+      // against q–b 1 + 2^-¼.
+      tieStrengthAdamicAdar: 0.5 / Math.log(2) + 0.5 ** (2 / 4) / Math.log(3),
       // Each path as old as its older collaboration: q–a–c 2016 (one half-life before 2020), q–b–c 2018.
       recentAdamicAdar: 0.5 / Math.log(2) + 0.5 ** (2 / 4) / Math.log(3),
     };
@@ -159,7 +181,8 @@ describe('graph proximity on hand-made graphs', () => {
     ] as const) {
       const scores = sharedNeighbourScores(data.graph, a, b, 2020, 4);
       for (const [name, value] of Object.entries(expected)) {
-        expect(scores[name as keyof typeof expected], `${a}–${b} ${name}`).toBeCloseTo(value, 12);
+        // Tie strengths are kept in fixed point (see paperTieWeight): exact to about 1e-9.
+        expect(scores[name as keyof typeof expected], `${a}–${b} ${name}`).toBeCloseTo(value, 8);
       }
       expect(scores.adamicAdar).toBe(adamicAdar(data.graph, a, b));
       expect(scores.commonNeighbours).toBe(commonNeighbours(data.graph, a, b));
@@ -299,6 +322,19 @@ describe('graph proximity on hand-made graphs', () => {
       expect(backward.papersOf(source)).toEqual(forward.papersOf(source));
       expect(backward.papersNewestFirst(source)).toEqual(forward.papersNewestFirst(source));
     }
+  });
+
+  it('walks to the people a co-author writes with in small teams more than to those of their crowded papers', () => {
+    const crowd = Array.from({ length: 28 }, (_, i) => `crowd-${i}`);
+    const { graph } = world([
+      { id: 'p1', authors: ['q', 'a'], topic: vector(0) },
+      { id: 'p2', authors: ['a', 'student'], topic: vector(0) },
+      { id: 'p3', authors: ['a', 'stranger', ...crowd], topic: vector(0) },
+    ]);
+    // Joint papers alone tie a as much to the student as to anyone of the thirty-author paper.
+    expect(graph.neighbours('a').get('student')!.count).toBe(graph.neighbours('a').get('stranger')!.count);
+    const ppr = personalizedPageRank(graph, 'q');
+    expect(ppr.get('student')!).toBeGreaterThan(3 * (ppr.get('stranger') ?? 0));
   });
 
   it('walks further to closer people: the triangle closer gets more random-walk mass than anyone unreachable', () => {

@@ -118,4 +118,35 @@ describe('the evidence for a suggestion, from pre-fetched data', () => {
       inviteHint: 'this researcher is not open to collaboration invitations',
     });
   });
+
+  it('names first the shared co-authors who tie the pair closest: recent joint papers in small teams', () => {
+    const crowd = Array.from({ length: 10 }, (_, i) => `crowd-${i}`);
+    const students = Array.from({ length: 14 }, (_, i) => `student-${i}`);
+    const papers: [string, string[], number][] = [
+      ['p1', ['q', 'lab-head'], 2020],
+      ['p2', ['q', 'lab-head'], 2019],
+      ['p3', ['lab-head', 'c'], 2020],
+      ['p4', ['lab-head', 'c'], 2020],
+      ...students.map((student, i): [string, string[], number] => [`s${i}`, ['lab-head', student], 2020]),
+      ['p5', ['q', 'old-friend'], 2012],
+      ['p6', ['old-friend', 'c'], 2020],
+      ['p7', ['q', 'consortium', ...crowd], 2020],
+      ['p8', ['consortium', 'c', ...crowd], 2020],
+    ];
+    const index = new VectorIndex<PaperMeta>(3, { m: 8, efConstruction: 50, efSearch: 50 });
+    for (const [id, authorIds, year] of papers)
+      index.upsert(id, unit([1, 0, 0]), { year, venue: 'acl', authorIds });
+    const data = new HistoricalRankingData(index, () => true, 2020);
+    const query = {
+      researcher: 'q',
+      interests: data.interestsOf('q')!,
+      paperIds: data.graph.papersNewestFirst('q'),
+    };
+    const ranked = [{ id: 'c', closestPair: null }] as unknown as Parameters<typeof planExplanations>[1];
+    // By fewest co-authors the lab head, who has many students, would come last.
+    expect(data.graph.degree('lab-head')).toBeGreaterThan(data.graph.degree('consortium'));
+    expect(planExplanations(query, ranked, data.graph).mutualByCandidate).toEqual([
+      ['lab-head', 'old-friend', 'consortium'],
+    ]);
+  });
 });
