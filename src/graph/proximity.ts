@@ -25,8 +25,8 @@ export type SharedNeighbourScores = {
   /**
    * Adamic–Adar where each shared co-author counts by how strong both ties are: min(strength of a–z,
    * strength of z–b) / log(degree of z), a tie's strength its joint papers counted 1/(authors − 1) and
-   * halved per four years (see `tieStrength`). A co-author both wrote several recent papers with
-   * in small teams ties the two closer than one both met once on a fifty-author paper.
+   * halved per four years (see `tieStrength`). Someone both wrote several recent papers with, in small
+   * teams, ties the two closer than someone both met once on a fifty-author paper.
    */
   tieStrengthAdamicAdar: number;
   /**
