@@ -16,8 +16,11 @@ export function squaredNorm(counts: ReadonlyMap<string, number>): number {
  */
 export type CoauthorEdge = { count: number; latestYear: number; strength: number; accepted?: boolean };
 
-/** Half-life of a joint paper's weight in a tie's strength (that of the interest profiles). */
-export const TIE_HALF_LIFE_YEARS = 4;
+/**
+ * Half-life of a joint paper's weight in a tie's strength: that of the interest profiles
+ * (RECENCY_HALF_LIFE_YEARS), kept here because the graph layer does not depend on the vector one.
+ */
+const TIE_HALF_LIFE_YEARS = 4;
 const TIE_EPOCH_YEAR = 2020;
 /**
  * Tie weights are whole multiples of 2^-30 (at the epoch year), so sums do not depend on the order of

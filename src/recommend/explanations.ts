@@ -1,7 +1,7 @@
 import type { PaperWithTerms } from '../domain/paper.ts';
 import { roundScore } from '../domain/score.ts';
 import { sharedCoauthorTie } from '../graph/proximity.ts';
-import { byId, type CoauthorEdge, type ResearchGraph } from '../graph/research-graph.ts';
+import { byId, type ResearchGraph } from '../graph/research-graph.ts';
 import type { RankingQuery } from './candidates.ts';
 import { citationSentences } from './citation-links.ts';
 import type { RankedCollaborator } from './collaborator-ranking.ts';
@@ -10,7 +10,6 @@ import { sharedTopicPhrases, termCounts } from './terms.ts';
 
 const TOPIC_PHRASES = 5;
 const MUTUAL_COAUTHORS_SHOWN = 3;
-const EMPTY_NEIGHBOURS: ReadonlyMap<string, CoauthorEdge> = new Map();
 /** Each side's newest papers whose words make the shared topics. */
 const PAPERS_FOR_PHRASES = 15;
 
@@ -75,9 +74,9 @@ export function planExplanations(
   const theirPaperIds = ranked.map((r) => graph.papersNewestFirst(r.id).slice(0, PAPERS_FOR_PHRASES));
   const paperIds = new Set<string>([...query.paperIds.slice(0, PAPERS_FOR_PHRASES), ...theirPaperIds.flat()]);
   for (const r of ranked) if (r.closestPair) paperIds.add(r.closestPair.mine);
-  const mine = query.researcher ? graph.neighbours(query.researcher) : EMPTY_NEIGHBOURS;
+  const mine = query.researcher ? graph.neighbours(query.researcher) : null;
   const mutualByCandidate = ranked.map((r) => {
-    if (!query.researcher) return [];
+    if (!mine) return [];
     // The shared co-authors who tie the pair closest first: strong ties on both sides (joint papers in
     // small teams, lately) to someone with few co-authors, the order `tieStrengthAdamicAdar` sums.
     const paths = [...graph.neighbours(r.id)].flatMap(([z, theirs]) => {
